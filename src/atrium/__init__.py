@@ -1,0 +1,3 @@
+"""Atrium: a sovereign, self-hostable digital workplace."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,13 @@
+"""Assembles the API: the kernel's routers, then each module's declared router."""
+
+from importlib import import_module
+
+from atrium.api.core import api
+from atrium.kernel import registry
+
+for manifest in registry.all_modules():
+    if manifest.api_router:
+        module_path, _sep, attribute = manifest.api_router.partition(":")
+        api.add_router("/", getattr(import_module(module_path), attribute))
+
+__all__ = ["api"]

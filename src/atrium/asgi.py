@@ -1,0 +1,22 @@
+"""The one ASGI application: static files, HTTP through Django, websockets through Channels."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
+
+from django.core.asgi import get_asgi_application
+
+django_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from atrium.realtime.routing import websocket_application  # noqa: E402
+from atrium.web.staticserve import StaticFiles  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": StaticFiles(django_app, settings.STATIC_ROOT),
+        "websocket": websocket_application,
+    }
+)

@@ -1,0 +1,146 @@
+"""What a person may do with an object, computed once and read by views, API and templates.
+
+`abilities(user, obj)` returns a dict of booleans keyed by action. Modules register their
+own object types with `@abilities_of.register`. List pages use the `restrict()` querysets, whose
+rules match these (tests compare the two).
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Any
+
+from atrium.kernel import modules as module_state
+from atrium.kernel.models import (
+    Access,
+    JoinRequest,
+    Organisation,
+    OrgRole,
+    Space,
+    SpaceMembership,
+    SpaceRole,
+    User,
+    Visibility,
+)
+from atrium.kernel.models.spaces import ACCESS_RANK
+
+
+def is_active_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def abilities(user: Any, obj: Any) -> dict[str, bool]:
+    return abilities_of(obj, user)
+
+
+@singledispatch
+def abilities_of(obj: Any, user: Any) -> dict[str, bool]:
+    """Dispatches on the object's type; modules add theirs with `@abilities_of.register`."""
+    raise TypeError(f"no abilities are defined for {type(obj).__name__}")
+
+
+def space_role(user: Any, space: Space) -> str | None:
+    """The person's role in the space, looked up once per (user, space) and request."""
+    if not is_active_user(user):
+        return None
+    cache: dict[int, str | None] = user.__dict__.setdefault("_space_roles", {})
+    if space.pk not in cache:
+        cache[space.pk] = (
+            SpaceMembership.objects.filter(space=space, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[space.pk]
+
+
+def forget_space_roles(user: Any) -> None:
+    user.__dict__.pop("_space_roles", None)
+
+
+@abilities_of.register
+def _space_abilities(space: Space, user: Any) -> dict[str, bool]:
+    role = space_role(user, space)
+    active = is_active_user(user)
+    guest = active and user.role == OrgRole.GUEST
+    member = role is not None
+    org_admin = active and user.is_org_admin
+    personal = space.is_personal
+    own_personal = personal and space.personal_owner_id == getattr(user, "pk", None)
+    visible_to_org = space.visibility in (Visibility.OPEN, Visibility.PRIVATE) and not personal
+    see = member or (active and not guest and (visible_to_org or (org_admin and not personal)))
+    read = member or (active and not guest and space.visibility == Visibility.OPEN
+                      and not personal)
+    manage = role == SpaceRole.ADMIN or (org_admin and not personal) or own_personal
+    pending = (
+        active and not member
+        and JoinRequest.objects.filter(space=space, user=user,
+                                       status=JoinRequest.Status.PENDING).exists()
+    )
+    return {
+        "see": see,
+        "read": read,
+        "join": active and not guest and not member and not personal
+        and space.visibility == Visibility.OPEN,
+        "request": active and not guest and not member and not personal and not pending
+        and space.visibility == Visibility.PRIVATE,
+        "request_pending": bool(pending),
+        "leave": member and not personal,
+        "manage": manage,
+        "invite": manage and not personal,
+        "delete": (org_admin or role == SpaceRole.ADMIN) and not personal,
+        "is_member": member,
+        "is_admin": role == SpaceRole.ADMIN,
+    }
+
+
+@abilities_of.register
+def _organisation_abilities(org: Organisation, user: Any) -> dict[str, bool]:
+    admin = is_active_user(user) and user.is_org_admin
+    member = is_active_user(user) and user.role != OrgRole.GUEST
+    return {
+        "browse_directory": member,
+        "create_space": member,
+        "manage_people": admin,
+        "invite": admin,
+        "manage_modules": admin,
+        "manage_security": admin,
+        "view_audit": admin,
+    }
+
+
+@abilities_of.register
+def _person_abilities(person: User, user: Any) -> dict[str, bool]:
+    active = is_active_user(user)
+    admin = active and user.is_org_admin
+    itself = active and person.pk == user.pk
+    # Only owners may touch owners or make owners; admins manage everyone else.
+    may_manage = admin and not itself and (user.is_owner or person.role != OrgRole.OWNER)
+    return {
+        "view": active and (not user.is_guest or itself or User.objects.restrict(user)
+                            .filter(pk=person.pk).exists()),
+        "edit_profile": itself or may_manage,
+        "change_role": may_manage,
+        "deactivate": may_manage and person.is_active,
+        "reactivate": may_manage and not person.is_active,
+    }
+
+
+def module_access(user: Any, space: Space, module_id: str) -> Access:
+    """What `user` may do with a module in `space`: none, read or write."""
+    if not module_state.enabled_in_space(space, module_id):
+        return Access.NONE
+    role = space_role(user, space)
+    if role == SpaceRole.ADMIN or (space.is_personal and space.personal_owner_id == user.pk):
+        return Access.WRITE
+    setting = module_state.space_setting(space, module_id)
+    if role == SpaceRole.MEMBER:
+        return Access(setting.member_access)
+    if role == SpaceRole.READER or _space_abilities(space, user)["read"]:
+        # Someone reading an open space without joining gets at most a reader's access.
+        reader = Access(setting.reader_access)
+        return reader if ACCESS_RANK[reader] <= ACCESS_RANK[Access.READ] else Access.READ
+    return Access.NONE
+
+
+def has_access(granted: Access, needed: Access) -> bool:
+    return ACCESS_RANK[granted] >= ACCESS_RANK[needed] and granted != Access.NONE

@@ -1,0 +1,39 @@
+"""The kernel's tables: the organisation, people, spaces, rights, audit, blobs, tokens, events."""
+
+from atrium.kernel.models.audit import AuditEntry
+from atrium.kernel.models.blobs import Blob
+from atrium.kernel.models.events import EventRecord
+from atrium.kernel.models.invitations import Invitation, InvitationSpace
+from atrium.kernel.models.organisation import InstanceModule, MfaPolicy, Organisation
+from atrium.kernel.models.people import OrgRole, User
+from atrium.kernel.models.spaces import (
+    Access,
+    JoinRequest,
+    Space,
+    SpaceMembership,
+    SpaceModule,
+    SpaceRole,
+    Visibility,
+)
+from atrium.kernel.models.tokens import ApiToken
+
+__all__ = [
+    "Access",
+    "ApiToken",
+    "AuditEntry",
+    "Blob",
+    "EventRecord",
+    "InstanceModule",
+    "Invitation",
+    "InvitationSpace",
+    "JoinRequest",
+    "MfaPolicy",
+    "OrgRole",
+    "Organisation",
+    "Space",
+    "SpaceMembership",
+    "SpaceModule",
+    "SpaceRole",
+    "User",
+    "Visibility",
+]

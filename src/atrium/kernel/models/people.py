@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from atrium.kernel.models.blobs import Blob
+
+
+class OrgRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MEMBER = "member", _("Member")
+    GUEST = "guest", _("Guest")
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def restrict(self, viewer: Any, action: str = "view") -> UserQuerySet:
+        """People `viewer` may see: everyone for members, co-members of their spaces for guests."""
+        if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+            return self.none()
+        if action != "view":
+            return self if viewer.is_org_admin else self.none()
+        if viewer.role != OrgRole.GUEST:
+            return self
+        shared = Q(space_memberships__space__memberships__user=viewer) & Q(
+            space_memberships__space__personal_owner__isnull=True
+        )
+        return self.filter(shared | Q(pk=viewer.pk)).distinct()
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def restrict(self, viewer: Any, action: str = "view") -> UserQuerySet:
+        return self.get_queryset().restrict(viewer, action)
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("role", OrgRole.OWNER)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser):
+    """A person: a member or guest of the organisation, with their profile."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(
+        _("role"), max_length=10, choices=OrgRole.choices, default=OrgRole.MEMBER, db_index=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    team = models.CharField(_("team"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    languages = models.CharField(
+        _("languages spoken"), max_length=200, blank=True, help_text=_("For example: French, English")
+    )
+    bio = models.TextField(_("about"), max_length=2000, blank=True)
+    photo = models.ForeignKey(
+        "kernel.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(
+        _("interface language"),
+        max_length=8,
+        blank=True,
+        choices=[("", _("Browser's language")), ("en", "English"), ("fr", "Français")],
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    photo_id: int | None
+    if TYPE_CHECKING:
+        photo: Blob | None
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.display_name.replace("-", " ").split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.role == OrgRole.GUEST
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.is_active and self.role in (OrgRole.OWNER, OrgRole.ADMIN)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.is_active and self.role == OrgRole.OWNER
