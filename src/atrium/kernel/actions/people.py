@@ -43,9 +43,13 @@ def check_password(password: str, user: User | None = None) -> None:
 def do_create_user(
     *, email: str, full_name: str, role: str = OrgRole.MEMBER, password: str | None = None,
     language: str = "", actor: User | None = None, request: HttpRequest | None = None,
-    **profile: Any,
+    password_hash: str | None = None, **profile: Any,
 ) -> User:
-    """Create a person with a verified address and a personal space."""
+    """Create a person with a verified address and a personal space.
+
+    `password_hash` (a value of `make_password`, already checked) lets bulk imports and the
+    demo hash one password once instead of once per person.
+    """
     email = check_email(email)
     full_name = (full_name or "").strip()
     if not full_name:
@@ -59,6 +63,8 @@ def do_create_user(
     if password is not None:
         check_password(password, user)
         user.set_password(password)
+    elif password_hash is not None:
+        user.password = password_hash
     else:
         user.set_unusable_password()
     user.save()
