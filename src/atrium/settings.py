@@ -140,6 +140,7 @@ LOGIN_REDIRECT_URL = "home"
 # django-allauth: e-mail addresses are the login; sign-up is governed by the organisation.
 ACCOUNT_ADAPTER = "atrium.kernel.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FORM_CLASS = "atrium.kernel.signup_form.SignupForm"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

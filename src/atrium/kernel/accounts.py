@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from atrium.kernel import audit
 from atrium.kernel.models import Organisation, OrgRole, Space, SpaceMembership, SpaceRole, User
@@ -24,15 +22,6 @@ def ensure_personal_space(user: User) -> Space:
     if created:
         SpaceMembership.objects.create(space=space, user=user, role=SpaceRole.ADMIN)
     return space
-
-
-class SignupForm(forms.Form):
-    """Extra fields of the open sign-up form (allauth adds e-mail and password)."""
-
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-
-    def signup(self, request: HttpRequest, user: User) -> None:
-        """allauth calls this after saving the user; the adapter has done the work."""
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -38,7 +38,7 @@ def space_context(request: HttpRequest, space: Space, active: str = "home") -> d
             "space_nav": space_nav(request, space), "active_module": active}
 
 
-def run_action(request: HttpRequest, action: Any, success: str, redirect_to: str,
+def run_action(request: HttpRequest, action: Any, success: str, redirect_to: str, /,
                *args: Any, **kwargs: Any) -> HttpResponse:
     """Call an action; show its clear message on failure; redirect either way (POST/redirect)."""
     try:
