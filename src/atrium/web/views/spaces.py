@@ -15,7 +15,14 @@ from atrium.kernel.access import access_space
 from atrium.kernel.actions import modules as module_actions
 from atrium.kernel.actions import spaces as actions
 from atrium.kernel.errors import ActionError, NotFound
-from atrium.kernel.models import JoinRequest, Space, SpaceMembership, SpaceRole, User
+from atrium.kernel.models import (
+    JoinRequest,
+    Organisation,
+    Space,
+    SpaceMembership,
+    SpaceRole,
+    User,
+)
 from atrium.web.forms import AddMemberForm, SpaceForm
 from atrium.web.shortcuts import run_action, space_context
 
@@ -38,6 +45,9 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def space_create(request: HttpRequest) -> HttpResponse:
+    org = Organisation.current()
+    if org is None or not abilities(request.user, org)["create_space"]:
+        raise NotFound("spaces")
     form = SpaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
