@@ -20,10 +20,19 @@ log = logging.getLogger("atrium")
 
 
 def setup_django() -> None:
+    """Load the settings; a value Django or a URL parser refuses is a configuration error."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atrium.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    from atrium.config import ConfigError
+
+    try:
+        django.setup()
+    except ConfigError:
+        raise
+    except (ImproperlyConfigured, ValueError) as error:
+        raise ConfigError(str(error)) from None
 
 
 def _static_stamp() -> str:
@@ -113,7 +122,7 @@ def _call(name: str, *argv: str) -> int:
         call_command(name, *argv)
     except CommandError as error:
         print(f"atrium: {error}", file=sys.stderr)
-        return 2
+        return error.returncode or 1
     return 0
 
 
@@ -147,6 +156,8 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from atrium.config import env_int, env_str
+
     parser = argparse.ArgumentParser(
         prog="atrium",
         description="Atrium, a sovereign digital workplace. Configuration comes from "
@@ -159,10 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Apply migrations, prepare static files and serve "
                            "Atrium. On the first start, prints the link that creates the "
                            "organisation.")
-    serve.add_argument("--host", default=os.environ.get("ATRIUM_HOST", "127.0.0.1"),
-                       help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("ATRIUM_PORT", "8000")),
-                       help="port to listen on (default: 8000)")
+    serve.add_argument("--host", default=env_str("ATRIUM_HOST", "127.0.0.1"),
+                       help="address to listen on (default: ATRIUM_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=env_int("ATRIUM_PORT", 8000),
+                       help="port to listen on (default: ATRIUM_PORT or 8000)")
     serve.add_argument("--workers", type=int, default=1,
                        help="number of processes (more than one needs REDIS_URL)")
     serve.add_argument("--no-tasks", action="store_true",
@@ -208,11 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
     from atrium.config import ConfigError
 
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except ConfigError as error:
         print(f"atrium: configuration error: {error}", file=sys.stderr)
