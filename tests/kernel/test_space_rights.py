@@ -75,3 +75,26 @@ def test_module_access_follows_the_space_matrix():
     assert module_access(world.reader, world.space, "links") == Access.READ
     assert module_access(world.outsider, world.space, "links") == Access.NONE
     assert module_access(world.space_admin, world.space, "links") == Access.WRITE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", list(EXPECTED))
+def test_bulk_module_access_agrees_with_module_access(visibility):
+    """spaces_with_module_access (lists, feeds) gives the same answer as module_access."""
+    from atrium.kernel.abilities import has_access, spaces_with_module_access
+    from atrium.kernel.actions.modules import do_configure_space_module
+
+    world = make_world(visibility)
+    do_configure_space_module(world.owner, world.other_space, "links", member_access="read",
+                              reader_access="none")
+    for role in ROLES:
+        user = world.user(role)
+        if user is None:
+            continue
+        for need in (Access.READ, Access.WRITE):
+            bulk = set(spaces_with_module_access(user, "links", need))
+            for space in Space.objects.all():
+                space.__dict__.pop("_module_settings", None)
+                one = has_access(module_access(user, space, "links"), need) \
+                    and abilities(user, space)["read"]
+                assert (space.pk in bulk) == one, (role, space.name, need)

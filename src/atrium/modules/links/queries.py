@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from atrium.kernel import modules as module_state
-from atrium.kernel.abilities import has_access, module_access
+from atrium.kernel.abilities import has_access, module_access, spaces_with_module_access
 from atrium.kernel.errors import NotFound
 from atrium.kernel.models import Access, Space
 from atrium.modules.links.models import Link
@@ -21,16 +20,10 @@ def links_of_space(space: Space, search: str = "") -> QuerySet[Link]:
     return links
 
 
-def readable_spaces(user: Any) -> list[Space]:
-    if not module_state.enabled_for_instance("links"):
-        return []
-    return [s for s in Space.objects.restrict(user, "read")
-            if has_access(module_access(user, s, "links"), Access.READ)]
-
-
 def recent_links(user: Any, limit: int) -> list[Link]:
-    spaces = readable_spaces(user)
-    return list(Link.objects.filter(space__in=spaces).select_related("author", "space")[:limit])
+    spaces = spaces_with_module_access(user, "links", Access.READ)
+    return list(Link.objects.filter(space_id__in=spaces).select_related("author", "space")
+                [:limit])
 
 
 def access_link(user: Any, link_id: int) -> Link:
