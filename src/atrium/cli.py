@@ -85,6 +85,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from atrium.kernel.models import Organisation
 
+    if args.workers > 1 and not settings.REDIS_URL:
+        print("atrium: several workers need REDIS_URL (they share real-time events and rate "
+              "limits through Redis). Set it, or use --workers 1.", file=sys.stderr)
+        return 2
+    if args.workers < 1:
+        print("atrium: --workers must be at least 1.", file=sys.stderr)
+        return 2
     prepare()
     url = f"http://{args.host}:{args.port}"
     if not Organisation.objects.exists():
