@@ -220,6 +220,13 @@ STORAGES["blobs"] = ATRIUM_BLOB_STORAGE
 ATRIUM_MAX_UPLOAD_BYTES = config.env_int("ATRIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 ATRIUM_MAX_AVATAR_BYTES = config.env_int("ATRIUM_MAX_AVATAR_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "atrium.kernel.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+(DATA_DIR / "tmp").mkdir(exist_ok=True)
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # E-mail: an SMTP server when ATRIUM_EMAIL_HOST is set, otherwise files in the data folder,

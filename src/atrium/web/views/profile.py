@@ -9,7 +9,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from atrium.kernel.actions.people import PROFILE_FIELDS, do_set_photo, do_update_profile
+from atrium.kernel.blobstore import UploadTooLarge
 from atrium.kernel.errors import ActionError
+from atrium.kernel.uploads import upload_limit, upload_refused
 from atrium.kernel.models import User
 
 
@@ -24,16 +26,9 @@ class ProfileForm(forms.ModelForm):
 def edit_profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    if request.method == "POST" and request.POST.get("form") == "photo":
+        return _upload_photo(request)
     if request.method == "POST":
-        if "photo" in request.FILES:
-            try:
-                do_set_photo(user, user, request.FILES["photo"])
-            except ActionError as error:
-                messages.error(request, error.message)
-                return TemplateResponse(request, "web/profile.html",
-                                        {"form": ProfileForm(instance=user)}, status=error.status)
-            messages.success(request, _("Photo updated."))
-            return redirect("profile")
         if form.is_valid():
             try:
                 do_update_profile(user, user, {k: form.cleaned_data[k] for k in PROFILE_FIELDS})
@@ -49,3 +44,22 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
                 return response
     return TemplateResponse(request, "web/profile.html", {"form": form},
                             status=400 if form.errors else 200)
+
+
+def _upload_photo(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    try:
+        if upload_refused(request):
+            raise UploadTooLarge(_("The file is too large (at most %(limit)s MB).")
+                              % {"limit": upload_limit() // (1024 * 1024)},
+                              code="too_large", field="photo")
+        if "photo" not in request.FILES:
+            raise ActionError(_("Choose an image to upload."), field="photo")
+        do_set_photo(user, user, request.FILES["photo"])
+    except ActionError as error:
+        messages.error(request, error.message)
+        return TemplateResponse(request, "web/profile.html",
+                                {"form": ProfileForm(instance=User.objects.get(pk=user.pk))},
+                                status=error.status)
+    messages.success(request, _("Photo updated."))
+    return redirect("profile")
