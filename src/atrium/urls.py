@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from atrium.api.routes import api
 from atrium.kernel import registry
-from atrium.web.views import home, invitations, people, profile, setup, spaces
+from atrium.web.views import home, invitations, people, profile, setup, spaces, tokens
 
 space_urls = [
     path("", spaces.space_home, name="space"),
@@ -38,6 +38,9 @@ urlpatterns = [
     path("people/<int:user_id>/", people.person, name="person"),
     path("people/<int:user_id>/photo", people.photo, name="person_photo"),
     path("profile/", profile.edit_profile, name="profile"),
+    path("profile/tokens/", tokens.tokens, name="profile_tokens"),
+    path("profile/tokens/<int:token_id>/revoke/", tokens.revoke_token,
+         name="profile_token_revoke"),
     path("spaces/", spaces.space_list, name="spaces"),
     path("spaces/new/", spaces.space_create, name="space_create"),
     path("s/<slug:space_slug>/", include(space_urls)),

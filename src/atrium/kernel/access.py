@@ -9,7 +9,7 @@ from typing import Any
 
 from atrium.kernel.abilities import abilities, has_access, module_access
 from atrium.kernel.errors import NotFound
-from atrium.kernel.models import Access, Space, User
+from atrium.kernel.models import Access, ApiToken, Invitation, Organisation, Space, User
 
 
 def access_space(user: Any, key: str | int, action: str = "read") -> Space:
@@ -37,3 +37,22 @@ def access_person(user: Any, person_id: int) -> User:
     if person is None or not abilities(user, person)["view"]:
         raise NotFound("person")
     return person
+
+
+def access_invitation(user: Any, invitation_id: int) -> Invitation:
+    """An invitation, for the organisation's admins who may invite."""
+    org = Organisation.current()
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is None or org is None or not abilities(user, org)["invite"]:
+        raise NotFound("invitation")
+    return invitation
+
+
+def access_own_token(user: Any, token_id: int) -> ApiToken:
+    """One of the person's own API tokens; anybody else's answers like a missing one."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound("token")
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound("token")
+    return token
