@@ -68,11 +68,19 @@ def detect_mime(head: bytes) -> str:
         mime = ""
     if mime:
         return str(mime)
+    return "text/plain" if _looks_like_text(head) else "application/octet-stream"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """UTF-8 without NUL bytes; a character cut by the end of `head` does not count."""
+    if b"\x00" in head:
+        return False
     try:
         head.decode("utf-8")
-    except UnicodeDecodeError:
-        return "application/octet-stream"
-    return "text/plain"
+    except UnicodeDecodeError as error:
+        cut_at_end = error.reason == "unexpected end of data" and error.end == len(head)
+        return cut_at_end and len(head) - error.start < 4
+    return True
 
 
 def _spool(upload: Any, max_bytes: int) -> tuple[IO[bytes], str, int, bytes]:
@@ -115,14 +123,26 @@ def put(upload: Any, *, max_bytes: int | None = None,
                               field="file")
         if mime in IMAGE_TYPES:
             _verify_image(spool)
-        store = storage()
-        name = blob_path(sha256)
-        if not store.exists(name):
-            store.save(name, File(spool, name=sha256))
-        return _reference(sha256, size, mime)
+        # Reference first, bytes second: the row update locks the blob against a concurrent
+        # purge_orphans(), so bytes found (or written) now stay until this transaction ends.
+        blob = _reference(sha256, size, mime)
+        _ensure_bytes(sha256, spool)
+        return blob
     finally:
         spool.close()
         os.unlink(spool.name)
+
+
+def _ensure_bytes(sha256: str, spool: IO[bytes]) -> None:
+    store = storage()
+    name = blob_path(sha256)
+    if store.exists(name):
+        return
+    saved = store.save(name, File(spool, name=sha256))
+    if saved != name:
+        # Another writer stored the same bytes meanwhile and this storage does not
+        # overwrite: keep theirs, drop the copy saved under another name.
+        store.delete(saved)
 
 
 def put_bytes(data: bytes, **kwargs: Any) -> Blob:
