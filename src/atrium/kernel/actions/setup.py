@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from atrium.kernel import audit
 from atrium.kernel.actions.people import do_create_user
@@ -16,7 +17,7 @@ def do_create_organisation(
     *, name: str, owner_email: str, owner_name: str, password: str, language: str = ""
 ) -> tuple[Organisation, User]:
     if Organisation.objects.exists():
-        raise Conflict("This instance already has an organisation.", code="already_set_up")
+        raise Conflict(_("This instance already has an organisation."), code="already_set_up")
     org = Organisation.objects.create(name=name.strip())
     owner = do_create_user(
         email=owner_email, full_name=owner_name, role=OrgRole.OWNER, password=password,
