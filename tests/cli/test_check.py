@@ -5,7 +5,11 @@ import re
 import pytest
 from django.test import override_settings
 
+from tests.kernel import test_blobstore
+from tests.kernel.test_blobstore import s3_backend
+
 pytestmark = pytest.mark.django_db
+s3_endpoint = test_blobstore.s3_endpoint  # the local S3 endpoint fixture (moto)
 
 
 def line(out: str, label: str) -> str:
@@ -84,3 +88,29 @@ def test_deploy_mode_adds_django_security_checks(atrium):
     assert "ATRIUM_BEHIND_TLS_PROXY" in hsts
     _code, out, _err = atrium("check")
     assert "security.W004" not in out
+
+
+def test_blob_storage_check_writes_to_s3(atrium, s3_endpoint):
+    """With S3 storage the check writes, reads back and deletes a probe in the bucket."""
+    from django.conf import settings
+
+    backend = s3_backend(s3_endpoint, "atrium-check-probe")
+    with override_settings(STORAGES={**settings.STORAGES, "blobs": backend.config}):
+        code, out, _err = atrium("check")
+    assert code == 0
+    assert line(out, "blob storage") == \
+        "OK       blob storage: S3 bucket atrium-check-probe is writable"
+    assert backend.list_names() == []
+
+
+def test_blob_storage_check_reports_a_missing_bucket(atrium, s3_endpoint):
+    """A bucket that does not exist is an ERROR that names the ATRIUM_S3_* variables."""
+    from django.conf import settings
+
+    config = s3_backend(s3_endpoint, "atrium-exists").config
+    config = {**config, "OPTIONS": {**config["OPTIONS"], "bucket_name": "atrium-missing"}}
+    with override_settings(STORAGES={**settings.STORAGES, "blobs": config}):
+        code, out, _err = atrium("check")
+    assert code != 0
+    assert level(out, "blob storage") == "ERROR"
+    assert "ATRIUM_S3_" in line(out, "blob storage")
