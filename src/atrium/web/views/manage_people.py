@@ -78,7 +78,8 @@ def _person_context(request: AuthedRequest, person: User) -> dict[str, Any]:
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).count(),
         "sessions": UserSession.objects.filter(user=person).count(),
         "history": AuditEntry.objects.filter(
-            Q(target_type="user", target_id=str(person.pk)) | Q(actor=person))[:10],
+            Q(target_type="user", target_id=str(person.pk)) | Q(actor=person)
+            | Q(data__user=person.pk))[:10],
     }
 
 
