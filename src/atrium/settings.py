@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "django_htmx",
+    "ninja",  # serves the API docs page's scripts from our static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "atrium.kernel",
@@ -188,7 +189,7 @@ TIME_ZONE = config.env_str("ATRIUM_TIME_ZONE", "Europe/Paris")
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "atrium.web.staticstorage.CompressedManifestStorage"},
 }

@@ -37,7 +37,7 @@ def record(
         actor=actor_obj,
         actor_label=getattr(actor_obj, "email", "") or data.pop("actor_label", ""),
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=target_label or (str(target)[:254] if target is not None else ""),
         ip=client_ip(request),

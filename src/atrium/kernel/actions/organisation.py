@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ def do_update_organisation(actor: User, org: Organisation, *, name: str | None =
                            request: HttpRequest | None = None) -> Organisation:
     if not abilities(actor, org)["manage_security"]:
         raise Forbidden(_("Only the organisation's admins can change its settings."))
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if name is not None:
         if not name.strip() or len(name.strip()) > 120:
             raise ActionError(_("Give the organisation a name of at most 120 characters."),

@@ -79,7 +79,11 @@ def do_create_user(
 
 
 def _owners_left_without(person: User) -> int:
-    return User.objects.filter(role=OrgRole.OWNER, is_active=True).exclude(pk=person.pk).count()
+    """Active owners besides `person`, locked so two owners demoting each other at once
+    cannot leave the organisation without one."""
+    others = (User.objects.select_for_update().filter(role=OrgRole.OWNER, is_active=True)
+              .exclude(pk=person.pk).values_list("pk", flat=True))
+    return len(list(others))
 
 
 @transaction.atomic
@@ -158,11 +162,12 @@ def do_update_profile(actor: User, person: User, changes: dict[str, Any]) -> Use
             raise ActionError(_("Enter the person's name."), field="full_name")
         if name == "language" and value not in ("", "en", "fr"):
             raise ActionError(_("Unknown language."), field="language")
-        limit = User._meta.get_field(name).max_length
+        field = User._meta.get_field(name)
+        limit = getattr(field, "max_length", None)
         if limit and isinstance(value, str) and len(value) > limit:
             raise ActionError(
                 _("%(field)s is too long (at most %(limit)d characters).")
-                % {"field": User._meta.get_field(name).verbose_name, "limit": limit},
+                % {"field": getattr(field, "verbose_name", name), "limit": limit},
                 field=name,
             )
         setattr(person, name, value)

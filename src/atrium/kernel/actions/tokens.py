@@ -16,7 +16,7 @@ from atrium.kernel import audit
 from atrium.kernel.errors import ActionError, Forbidden
 from atrium.kernel.models import ApiToken, User
 
-TOKEN_PREFIX = "atr_"
+TOKEN_PREFIX = "atr_"  # noqa: S105  (a public marker, not a secret)
 MAX_TOKENS = 50
 
 

@@ -17,3 +17,6 @@ class EventRecord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["audience_kind", "audience_id", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} → {self.audience_kind}:{self.audience_id}"

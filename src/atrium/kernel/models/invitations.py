@@ -65,3 +65,8 @@ class InvitationSpace(models.Model):
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="spaces")
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=10, choices=SpaceRole.choices, default=SpaceRole.MEMBER)
+
+    def __str__(self) -> str:
+        return f"{self.space_id} as {self.role}"
+
+    space_id: int

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from atrium.kernel.models.blobs import Blob
+    pass
 
 
 class OrgRole(models.TextChoices):
@@ -70,7 +70,8 @@ class User(AbstractBaseUser):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     location = models.CharField(_("location"), max_length=120, blank=True)
     languages = models.CharField(
-        _("languages spoken"), max_length=200, blank=True, help_text=_("For example: French, English")
+        _("languages spoken"), max_length=200, blank=True,
+        help_text=_("For example: French, English"),
     )
     bio = models.TextField(_("about"), max_length=2000, blank=True)
     photo = models.ForeignKey(
@@ -98,8 +99,6 @@ class User(AbstractBaseUser):
         return self.full_name or self.email
 
     photo_id: int | None
-    if TYPE_CHECKING:
-        photo: Blob | None
 
     @property
     def display_name(self) -> str:

@@ -160,6 +160,12 @@ class JoinRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.space_id} ({self.status})"
+
+    user_id: int
+    space_id: int
+
 
 class SpaceModule(models.Model):
     """A module's state in one space: on or off, and what members and readers may do with it.
@@ -177,3 +183,8 @@ class SpaceModule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["space", "module_id"], name="one_setting_per_module")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.module_id} in {self.space_id}: {'on' if self.enabled else 'off'}"
+
+    space_id: int

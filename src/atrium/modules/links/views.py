@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -14,10 +14,11 @@ from atrium.kernel.errors import ActionError
 from atrium.kernel.models import Access
 from atrium.modules.links import actions, queries
 from atrium.web.shortcuts import space_context
+from atrium.web.types import AuthedRequest
 
 
 @login_required
-def link_list(request: HttpRequest, space_slug: str) -> HttpResponse:
+def link_list(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space_module(request.user, space_slug, "links", Access.READ)
     search = request.GET.get("q", "").strip()[:100]
     links = queries.links_of_space(space, search)[:200]
@@ -35,7 +36,7 @@ def link_list(request: HttpRequest, space_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_add(request: HttpRequest, space_slug: str) -> HttpResponse:
+def link_add(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space_module(request.user, space_slug, "links", Access.READ)
     try:
         actions.do_add_link(request.user, space, url=request.POST.get("url", ""),
@@ -56,7 +57,7 @@ def link_add(request: HttpRequest, space_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_delete(request: HttpRequest, space_slug: str, link_id: int) -> HttpResponse:
+def link_delete(request: AuthedRequest, space_slug: str, link_id: int) -> HttpResponse:
     space = access_space_module(request.user, space_slug, "links", Access.READ)
     link = queries.access_link(request.user, link_id)
     if link.space_id != space.pk:

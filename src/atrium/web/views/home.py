@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
 from atrium.kernel import registry
+from atrium.web.types import AuthedRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Welcome, my spaces, and what is new across the modules (the content contract)."""
-    activity = []
+    activity: list[tuple[Any, Any, Any]] = []
     for manifest, kind in registry.content_kinds():
         from atrium.kernel import modules as module_state
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 
 from atrium.kernel import blobstore
@@ -11,10 +12,11 @@ from atrium.kernel.abilities import abilities
 from atrium.kernel.access import access_person
 from atrium.kernel.errors import NotFound
 from atrium.kernel.models import Organisation, Space, User
+from atrium.web.types import AuthedRequest
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthedRequest) -> HttpResponse:
     """The people directory, searchable by name, e-mail, job, team and languages.
     Guests do not browse it."""
     org = Organisation.current()
@@ -35,7 +37,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person(request: HttpRequest, user_id: int) -> HttpResponse:
+def person(request: AuthedRequest, user_id: int) -> HttpResponse:
     person = access_person(request.user, user_id)
     shared = Space.objects.restrict(request.user, "see").filter(
         memberships__user=person, personal_owner__isnull=True)
@@ -46,7 +48,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-def photo(request: HttpRequest, user_id: int) -> HttpResponse:
+def photo(request: AuthedRequest, user_id: int) -> HttpResponseBase:
     person = access_person(request.user, user_id)
     blob = person.photo
     if blob is None:

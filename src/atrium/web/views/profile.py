@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from atrium.kernel.actions.people import PROFILE_FIELDS, do_set_photo, do_update_profile
 from atrium.kernel.blobstore import UploadTooLarge
 from atrium.kernel.errors import ActionError
-from atrium.kernel.uploads import upload_limit, upload_refused
 from atrium.kernel.models import User
+from atrium.kernel.uploads import upload_limit, upload_refused
+from atrium.web.types import AuthedRequest
 
 
 class ProfileForm(forms.ModelForm):
@@ -23,30 +24,29 @@ class ProfileForm(forms.ModelForm):
 
 
 @login_required
-def edit_profile(request: HttpRequest) -> HttpResponse:
+def edit_profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and request.POST.get("form") == "photo":
         return _upload_photo(request)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                do_update_profile(user, user, {k: form.cleaned_data[k] for k in PROFILE_FIELDS})
-            except ActionError as error:
-                form.add_error(error.field if error.field in form.fields else None,
-                               error.message)
-            else:
-                messages.success(request, _("Profile saved."))
-                response = redirect("profile")
-                language = form.cleaned_data["language"]
-                if language:
-                    response.set_cookie("django_language", language, samesite="Lax")
-                return response
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_profile(user, user, {k: form.cleaned_data[k] for k in PROFILE_FIELDS})
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None,
+                           error.message)
+        else:
+            messages.success(request, _("Profile saved."))
+            response = redirect("profile")
+            language = form.cleaned_data["language"]
+            if language:
+                response.set_cookie("django_language", language, samesite="Lax")
+            return response
     return TemplateResponse(request, "web/profile.html", {"form": form},
                             status=400 if form.errors else 200)
 
 
-def _upload_photo(request: HttpRequest) -> HttpResponse:
+def _upload_photo(request: AuthedRequest) -> HttpResponse:
     user = request.user
     try:
         if upload_refused(request):

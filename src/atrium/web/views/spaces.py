@@ -25,10 +25,11 @@ from atrium.kernel.models import (
 )
 from atrium.web.forms import AddMemberForm, SpaceForm
 from atrium.web.shortcuts import run_action, space_context
+from atrium.web.types import AuthedRequest
 
 
 @login_required
-def space_list(request: HttpRequest) -> HttpResponse:
+def space_list(request: AuthedRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     spaces = (Space.objects.restrict(request.user, "see")
               .filter(personal_owner__isnull=True, archived_at__isnull=True)
@@ -44,7 +45,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def space_create(request: HttpRequest) -> HttpResponse:
+def space_create(request: AuthedRequest) -> HttpResponse:
     org = Organisation.current()
     if org is None or not abilities(request.user, org)["create_space"]:
         raise NotFound("spaces")
@@ -62,7 +63,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def space_home(request: HttpRequest, space_slug: str) -> HttpResponse:
+def space_home(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space(request.user, space_slug, "see")
     context = space_context(request, space)
     can = context["space_can"]
@@ -73,7 +74,7 @@ def space_home(request: HttpRequest, space_slug: str) -> HttpResponse:
 
 
 @login_required
-def space_members(request: HttpRequest, space_slug: str) -> HttpResponse:
+def space_members(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space(request.user, space_slug, "read")
     context = space_context(request, space, active="members")
     memberships = (SpaceMembership.objects.filter(space=space).select_related("user")
@@ -98,7 +99,7 @@ def _person_by_email(email: str) -> User:
 
 @login_required
 @require_POST
-def space_add_member(request: HttpRequest, space_slug: str) -> HttpResponse:
+def space_add_member(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space(request.user, space_slug, "read")
     target = f"/s/{space.slug}/members/"
     try:
@@ -128,7 +129,7 @@ def _int(value: str) -> int:
 
 @login_required
 @require_POST
-def space_member_role(request: HttpRequest, space_slug: str, user_id: int) -> HttpResponse:
+def space_member_role(request: AuthedRequest, space_slug: str, user_id: int) -> HttpResponse:
     space = access_space(request.user, space_slug, "read")
     person = _member(space, str(user_id))
     return run_action(request, actions.do_change_member_role, _("Role changed."),
@@ -138,7 +139,7 @@ def space_member_role(request: HttpRequest, space_slug: str, user_id: int) -> Ht
 
 @login_required
 @require_POST
-def space_member_remove(request: HttpRequest, space_slug: str, user_id: int) -> HttpResponse:
+def space_member_remove(request: AuthedRequest, space_slug: str, user_id: int) -> HttpResponse:
     space = access_space(request.user, space_slug, "read")
     person = _member(space, str(user_id))
     return run_action(request, actions.do_remove_member, _("Member removed."),
@@ -147,7 +148,7 @@ def space_member_remove(request: HttpRequest, space_slug: str, user_id: int) -> 
 
 @login_required
 @require_POST
-def space_join(request: HttpRequest, space_slug: str) -> HttpResponse:
+def space_join(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space(request.user, space_slug, "see")
     return run_action(request, actions.do_join_space, _("Welcome to %(space)s.")
                       % {"space": space.name}, f"/s/{space.slug}/", request.user, space)
@@ -155,7 +156,7 @@ def space_join(request: HttpRequest, space_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def space_request(request: HttpRequest, space_slug: str) -> HttpResponse:
+def space_request(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space(request.user, space_slug, "see")
     return run_action(request, actions.do_request_join,
                       _("Your request was sent to the space's admins."), f"/s/{space.slug}/",
@@ -164,7 +165,7 @@ def space_request(request: HttpRequest, space_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def space_leave(request: HttpRequest, space_slug: str) -> HttpResponse:
+def space_leave(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space(request.user, space_slug, "see")
     try:
         actions.do_remove_member(request.user, space, request.user, request=request)
@@ -177,7 +178,7 @@ def space_leave(request: HttpRequest, space_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def space_decide(request: HttpRequest, space_slug: str, request_id: int) -> HttpResponse:
+def space_decide(request: AuthedRequest, space_slug: str, request_id: int) -> HttpResponse:
     space = access_space(request.user, space_slug, "manage")
     join_request = JoinRequest.objects.filter(space=space, pk=request_id).first()
     if join_request is None:
@@ -190,7 +191,7 @@ def space_decide(request: HttpRequest, space_slug: str, request_id: int) -> Http
 
 
 @login_required
-def space_settings(request: HttpRequest, space_slug: str) -> HttpResponse:
+def space_settings(request: AuthedRequest, space_slug: str) -> HttpResponse:
     space = access_space(request.user, space_slug, "manage")
     initial = {"name": space.name, "description": space.description,
                "visibility": space.visibility}
@@ -213,7 +214,7 @@ def space_settings(request: HttpRequest, space_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def space_module(request: HttpRequest, space_slug: str, module_id: str) -> HttpResponse:
+def space_module(request: AuthedRequest, space_slug: str, module_id: str) -> HttpResponse:
     space = access_space(request.user, space_slug, "manage")
     post = request.POST
     return run_action(
