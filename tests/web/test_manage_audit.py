@@ -107,3 +107,17 @@ def test_csv_neutralises_formulas(client_for, world, name):
     targets = [r[5] for r in rows[1:]]
     assert "'" + name in targets
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+
+
+@pytest.mark.django_db
+def test_exporting_the_log_is_itself_audited(client_for):
+    """Taking a CSV copy of the audit log leaves an entry naming who took it."""
+    from atrium.kernel.models import AuditEntry
+    from tests.factories import make_world
+
+    world = make_world()
+    response = client_for(world.org_admin).get("/manage/audit.csv", {"action": "user.created"})
+    b"".join(response.streaming_content)
+    entry = AuditEntry.objects.filter(action="audit.exported").get()
+    assert entry.actor == world.org_admin
+    assert entry.data["filters"] == {"action": "user.created"}

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from atrium.kernel.audit import record
 from atrium.kernel.models import AuditEntry, Organisation
 from atrium.web.views.manage import AuthedRequest, admin_view
 from atrium.web.views.manage_forms import AuditFilterForm
@@ -105,6 +106,9 @@ def audit_csv(request: AuthedRequest, org: Organisation) -> HttpResponseBase:
         problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return HttpResponse(_("The filters are not valid: %(problems)s") % {"problems": problems},
                             status=400, content_type="text/plain; charset=utf-8")
+    # Who took a copy of the log, and of what, is itself a fact worth keeping.
+    record("audit.exported", request=request,
+           filters={k: str(v) for k, v in getattr(form, "cleaned_data", {}).items() if v})
     response = StreamingHttpResponse(_csv_rows(entries), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="atrium-audit-{stamp}.csv"'
