@@ -123,3 +123,13 @@ def test_required_mfa_sends_people_to_set_it_up(client_for, policy, role, redire
         assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
     else:
         assert response.status_code == 200
+
+
+def test_login_page_offers_sign_up_only_when_it_is_open(client):
+    """With sign-up closed, the login page explains invitations instead of a dead link."""
+    org = make_org()
+    closed = client.get("/accounts/login/").content.decode()
+    assert "/accounts/signup/" not in closed and "invitation" in closed
+    org.signup_open = True
+    org.save()
+    assert "/accounts/signup/" in client.get("/accounts/login/").content.decode()
