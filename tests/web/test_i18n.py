@@ -69,9 +69,20 @@ def test_the_catalogue_is_not_empty():
     assert any(e["msgid"] == "Spaces" and e["msgstr"] == "Espaces" for e in MESSAGE_ENTRIES)
 
 
+def allauth_french() -> gettext.NullTranslations:
+    import allauth
+
+    locale = Path(allauth.__file__).parent / "locale"
+    return gettext.translation("django", localedir=locale, languages=["fr"])
+
+
 def test_every_message_is_translated_and_none_is_fuzzy():
-    """No French entry is empty or fuzzy, and plural entries have both forms."""
-    untranslated = [e["msgid"] for e in MESSAGE_ENTRIES if not all(e["forms"])]
+    """No French entry is empty or fuzzy, and plural entries have both forms; an entry may
+    stay empty only when allauth's own French catalogue translates it (templates of allauth
+    overridden here keep allauth's wording)."""
+    theirs = allauth_french()
+    untranslated = [e["msgid"] for e in MESSAGE_ENTRIES if not all(e["forms"])
+                    and theirs.gettext(e["msgid"]) == e["msgid"]]
     fuzzy = [e["msgid"] for e in ENTRIES if "fuzzy" in e.get("flags", set())]
     plurals = [e["msgid"] for e in MESSAGE_ENTRIES if "msgid_plural" in e and len(e["forms"]) != 2]
     assert (untranslated, fuzzy, plurals) == ([], [], [])
@@ -84,7 +95,8 @@ def test_translations_keep_every_placeholder_and_tag():
         sources = [e["msgid"], e.get("msgid_plural", e["msgid"])]
         for i, form in enumerate(e["forms"]):
             source = sources[min(i, 1)]
-            if sorted(set(PLACEHOLDER.findall(form))) != sorted(set(PLACEHOLDER.findall(source))):
+            kept = sorted(set(PLACEHOLDER.findall(form)))
+            if form and kept != sorted(set(PLACEHOLDER.findall(source))):
                 broken.append(e["msgid"])
     assert broken == []
 
@@ -95,7 +107,7 @@ def test_the_compiled_catalogue_matches_the_po_file():
         compiled = gettext.GNUTranslations(handle)
     catalogue = {k: v for k, v in compiled._catalog.items() if k != ""}
     expected: dict = {}
-    for e in MESSAGE_ENTRIES:
+    for e in (e for e in MESSAGE_ENTRIES if all(e["forms"])):
         key = f"{e['msgctxt']}\x04{e['msgid']}" if "msgctxt" in e else e["msgid"]
         if "msgid_plural" in e:
             expected.update({(key, i): form for i, form in enumerate(e["forms"])})

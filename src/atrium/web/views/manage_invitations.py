@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from atrium.kernel.access import access_invitation
 from atrium.kernel.actions.invitations import do_invite, do_revoke_invitation
@@ -46,8 +47,11 @@ def _page(request: AuthedRequest, form: InvitationForm, status: int = 200) -> Ht
     page = Paginator(invitations, 50).get_page(request.GET.get("page"))
     return TemplateResponse(request, "web/manage/invitations.html", {
         "section": "invitations", "form": form, "page": page, "state": state,
-        "states": [("", _("All")), ("pending", _("Pending")), ("accepted", _("Accepted")),
-                   ("expired", _("Expired")), ("revoked", _("Revoked"))],
+        "states": [("", pgettext("invitations", "All")),
+                   ("pending", pgettext("invitations", "Pending")),
+                   ("accepted", pgettext("invitations", "Accepted")),
+                   ("expired", pgettext("invitations", "Expired")),
+                   ("revoked", pgettext("invitations", "Revoked"))],
         "new_link": request.session.pop(LINK_KEY, None) if request.method == "GET" else None,
     }, status=status)
 
