@@ -123,7 +123,10 @@ def _add_membership(space: Space, person: User, role: str) -> SpaceMembership:
 
 @transaction.atomic
 def do_join_space(actor: User, space: Space) -> SpaceMembership:
-    if not abilities(actor, space)["join"]:
+    can = abilities(actor, space)
+    if can["is_member"]:
+        raise Conflict(_("You are already a member of this space."), code="already_member")
+    if not can["join"]:
         raise Forbidden(_("This space cannot be joined freely; ask its admins."))
     return _add_membership(space, actor, SpaceRole.MEMBER)
 
