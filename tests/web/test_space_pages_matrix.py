@@ -15,7 +15,7 @@ R, L, N, F, OK = 302, "302L", 404, 403, 200
 # anonymous, guest, outsider, reader, member, space_admin, org_admin, deactivated
 MATRIX = [
     ("/s/{slug}/", "get", [L, N, OK, OK, OK, OK, OK, L]),
-    ("/s/{slug}/members/", "get", [L, N, N, OK, OK, OK, N, L]),
+    ("/s/{slug}/members/", "get", [L, N, N, OK, OK, OK, OK, L]),
     ("/s/{slug}/settings/", "get", [L, N, N, N, N, OK, OK, L]),
     ("/s/{slug}/links/", "get", [L, N, N, OK, OK, OK, N, L]),
     ("/s/{slug}/links/add/", "post", [L, N, N, F, R, R, N, L]),

@@ -75,8 +75,12 @@ def space_home(request: AuthedRequest, space_slug: str) -> HttpResponse:
 
 @login_required
 def space_members(request: AuthedRequest, space_slug: str) -> HttpResponse:
-    space = access_space(request.user, space_slug, "read")
+    """Members are listed to those who read the space and to those who manage it (an
+    organisation admin governs a private space without reading its content)."""
+    space = access_space(request.user, space_slug, "see")
     context = space_context(request, space, active="members")
+    if not (context["space_can"]["read"] or context["space_can"]["manage"]):
+        raise NotFound("space")
     memberships = (SpaceMembership.objects.filter(space=space).select_related("user")
                    .order_by("user__full_name"))
     context.update({
