@@ -15,6 +15,15 @@ from tests.factories import PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def keep_test_connection(monkeypatch):
+    """Channels closes database connections around each handler; in a test that would close
+    the connection holding the test's transaction (PostgreSQL), so keep it open."""
+    import channels.db
+
+    monkeypatch.setattr(channels.db, "close_old_connections", lambda: None)
+
+
 def test_last_owner_can_never_be_demoted_or_deactivated():
     """The only owner cannot lose the role or the account; with two owners, one may go."""
     owner = make_user(OrgRole.OWNER)
@@ -48,7 +57,7 @@ def test_admins_cannot_touch_owners_or_make_owners():
     assert AuditEntry.objects.filter(action="user.role_changed", actor=admin).count() == 1
 
 
-def test_deactivation_ends_sessions_tokens_and_sockets():
+def test_deactivation_ends_sessions_tokens_and_sockets(keep_test_connection):
     """Deactivating someone signs out every browser, revokes tokens and closes sockets."""
     owner = make_user(OrgRole.OWNER)
     person = make_user()
@@ -90,7 +99,7 @@ def test_deactivation_ends_sessions_tokens_and_sockets():
     assert AuditEntry.objects.filter(action="user.deactivated").exists()
 
 
-def test_socket_from_another_origin_is_refused():
+def test_socket_from_another_origin_is_refused(keep_test_connection):
     """A page of another site cannot open a socket with the person's cookie."""
     person = make_user()
     browser = Client()
