@@ -79,6 +79,9 @@ def start_task_thread() -> threading.Thread:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    # Links in e-mails (invitations) point where this server listens unless told otherwise.
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    os.environ.setdefault("ATRIUM_SITE_URL", f"http://{host}:{args.port}")
     setup_django()
     import uvicorn
     from django.conf import settings

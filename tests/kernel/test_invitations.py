@@ -96,3 +96,17 @@ def test_weak_password_on_acceptance_is_explained(client):
     assert response.status_code == 400 and "too short" in response.content.decode()
     assert client.post(f"/invite/{token}/", {"full_name": "New",
                                              "password": PASSWORD}).status_code == 302
+
+
+def test_link_uses_the_address_the_inviter_uses(client_for):
+    """Invited from https://atrium.example.org, the link points there, not to a default."""
+    world = make_world()
+    client = client_for(world.owner)
+    from django.test import override_settings
+
+    with override_settings(ALLOWED_HOSTS=["atrium.example.org"]):
+        client.post("/manage/invitations/", {"email": "far@example.org", "role": "member"},
+                    HTTP_HOST="atrium.example.org", secure=True)
+        page = client.get("/manage/invitations/", HTTP_HOST="atrium.example.org",
+                          secure=True).content.decode()
+    assert "https://atrium.example.org/invite/" in page

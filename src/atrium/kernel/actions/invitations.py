@@ -36,8 +36,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("accept_invitation", args=[token])
+def invitation_url(token: str, request: HttpRequest | None = None) -> str:
+    """The link to send: on the address the inviter uses (a host Django accepted through
+    ALLOWED_HOSTS), else on ATRIUM_SITE_URL."""
+    path = reverse("accept_invitation", args=[token])
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL + path
 
 
 @transaction.atomic
@@ -78,7 +83,7 @@ def do_invite(
         InvitationSpace(invitation=invitation, space=space, role=space_role)
         for space, space_role in spaces
     )
-    url = invitation_url(token)
+    url = invitation_url(token, request)
     context = {"org": org, "inviter": actor, "invitation": invitation, "url": url,
                "spaces": [s for s, _r in spaces]}
     subject = _("%(name)s invites you to %(org)s on Atrium") % {
