@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -35,15 +34,6 @@ from atrium.kernel.models import Organisation, User
 router = Router(tags=["people"])
 
 
-def search_filter(search: str) -> Q:
-    query = Q()
-    for word in search.replace("\x00", "").split()[:5]:
-        query &= (Q(full_name__icontains=word) | Q(email__icontains=word)
-                  | Q(job_title__icontains=word) | Q(team__icontains=word)
-                  | Q(languages__icontains=word))
-    return query
-
-
 @router.get("/people", response={200: PeoplePage, **errors(403)}, summary="The directory",
             description="People of the organisation, searchable by name, e-mail, job, team "
             "and languages. Guests may not browse it (403). `include_inactive` shows "
@@ -55,7 +45,7 @@ def list_people(request: HttpRequest, q: Search = "", include_inactive: bool = F
     can = abilities(user, org) if org else {}
     if not can.get("browse_directory"):
         raise Forbidden(_("Guests cannot browse the directory."))
-    people = User.objects.restrict(user).filter(search_filter(q)).select_related("photo")
+    people = User.objects.restrict(user).search(q).select_related("photo")
     if not (include_inactive and can.get("manage_people")):
         people = people.filter(is_active=True)
     window = page(limit, offset)

@@ -18,7 +18,21 @@ class OrgRole(models.TextChoices):
     GUEST = "guest", _("Guest")
 
 
+SEARCH_FIELDS = ("full_name", "email", "job_title", "team", "languages")
+
+
 class UserQuerySet(models.QuerySet["User"]):
+    def search(self, text: str) -> UserQuerySet:
+        """People matching every word (at most five) in their name, e-mail, job, team or
+        languages: the one search of the directory, the admin area and the API."""
+        query = Q()
+        for word in (text or "").replace("\x00", "").split()[:5]:
+            any_field = Q()
+            for field in SEARCH_FIELDS:
+                any_field |= Q(**{f"{field}__icontains": word})
+            query &= any_field
+        return self.filter(query)
+
     def restrict(self, viewer: Any, action: str = "view") -> UserQuerySet:
         """People `viewer` may see: everyone for members, co-members of their spaces for guests."""
         if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
@@ -41,6 +55,9 @@ class UserManager(BaseUserManager["User"]):
 
     def restrict(self, viewer: Any, action: str = "view") -> UserQuerySet:
         return self.get_queryset().restrict(viewer, action)
+
+    def search(self, text: str) -> UserQuerySet:
+        return self.get_queryset().search(text)
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **extra)

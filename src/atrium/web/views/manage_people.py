@@ -33,10 +33,7 @@ PAGE_SIZE = 50
 
 
 def filter_people(viewer: User, data: dict[str, Any]) -> Any:
-    people = User.objects.restrict(viewer, "manage")
-    for word in (data.get("q") or "").split()[:5]:
-        people = people.filter(Q(full_name__icontains=word) | Q(email__icontains=word)
-                               | Q(team__icontains=word))
+    people = User.objects.restrict(viewer, "manage").search(data.get("q") or "")
     if data.get("role"):
         people = people.filter(role=data["role"])
     if data.get("state") == "active":

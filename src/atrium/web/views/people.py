@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
@@ -23,14 +22,7 @@ def directory(request: AuthedRequest) -> HttpResponse:
     if org is None or not abilities(request.user, org)["browse_directory"]:
         raise NotFound("directory")
     search = request.GET.get("q", "").strip()[:100]
-    people = User.objects.restrict(request.user).filter(is_active=True)
-    if search:
-        query = Q()
-        for word in search.split()[:5]:
-            query &= (Q(full_name__icontains=word) | Q(email__icontains=word)
-                      | Q(job_title__icontains=word) | Q(team__icontains=word)
-                      | Q(languages__icontains=word))
-        people = people.filter(query)
+    people = User.objects.restrict(request.user).filter(is_active=True).search(search)
     page = Paginator(people.order_by("full_name"), 48).get_page(request.GET.get("page"))
     template = "web/people/_results.html" if request.htmx else "web/people/directory.html"
     return TemplateResponse(request, template, {"page": page, "search": search})
