@@ -3,7 +3,7 @@
 #   make run    create .venv if needed, install Atrium into it, start `atrium serve`
 #   make test   install the development tools, run the tests (SQLite, then PostgreSQL
 #               again when ATRIUM_TEST_DATABASE_URL is set)
-#   make lint   ruff on src/ and tests/, mypy on src/
+#   make lint   ruff and mypy on src/
 
 PYTHON ?= python3
 VENV := .venv
@@ -27,16 +27,16 @@ test: $(VENV)/.installed-dev
 
 test-sqlite: $(VENV)/.installed-dev
 	@echo "== tests on SQLite =="
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS) || $(KEEP_EXIT)
+	@env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS) || $(KEEP_EXIT)
 
 test-postgres: $(VENV)/.installed-dev
 	@test -n "$$ATRIUM_TEST_DATABASE_URL" || { echo "set ATRIUM_TEST_DATABASE_URL"; exit 2; }
 	@echo "== tests on PostgreSQL =="
-	env -u REDIS_URL DATABASE_URL="$$ATRIUM_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS) \
+	@env -u REDIS_URL DATABASE_URL="$$ATRIUM_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS) \
 		|| $(KEEP_EXIT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src
 	$(BIN)/mypy src
 
 install: $(VENV)/.installed

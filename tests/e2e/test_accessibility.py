@@ -97,6 +97,7 @@ def test_manage_pages(instance):
         "links => links.map(link => link.getAttribute('href'))")
     paths = sorted({h.split("?")[0].split("#")[0] for h in hrefs} - {"/manage/"})
     paths = [p for p in paths if not p.endswith((".csv", "/export/", "/export"))]
+    assert "/manage/invitations/" in paths, paths
     reports = []
     for path in paths:
         status = owner.goto(path)
@@ -135,3 +136,15 @@ def test_setup_pages(browser, fresh_server, axe_ready, lang):
     tab.close()
     report = "\n".join(r for r in reports if r)
     assert not report, report
+
+
+def test_axe_finds_what_it_should(browser, axe_ready):
+    """The harness itself reports a missing label, alt text and contrast (it can fail)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content('<html lang="en"><title>t</title><main><input type="text">'
+                     '<img src="x.png"><p class="faint">faint</p></main></html>')
+    page.add_style_tag(content=".faint { color: #eee; background: #fff; }")
+    found = {violation["id"] for violation in axe.check_page(page)}
+    context.close()
+    assert {"label", "image-alt", "color-contrast"} <= found, found
