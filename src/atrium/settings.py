@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "atrium.web",
     "atrium.realtime",
     "atrium.modules.links",
+    "atrium.modules.chat",
 ]
 
 MIDDLEWARE = [

@@ -7,16 +7,17 @@ group of the audience; durability comes from `EventRecord`, never from the layer
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict
 
 from atrium.kernel.models.events import EventRecord
+from atrium.realtime import publish
 
-AudienceKind = Literal["org", "space", "user"]
+# "org", "space", "user", "presence" or a kind a module registers ("chat.channel"): see
+# `atrium.realtime.audiences`.
+AudienceKind = str
 
 
 class Event(BaseModel):
@@ -51,10 +52,6 @@ class SessionRevoked(Event):
     user_id: int
 
 
-def group_name(kind: AudienceKind, audience_id: int) -> str:
-    return f"{kind}-{audience_id}"
-
-
 def emit(event: Event, kind: AudienceKind, audience_id: int) -> EventRecord:
     """Record `event` in the current transaction and push it once the transaction commits."""
     record = EventRecord.objects.create(
@@ -63,13 +60,18 @@ def emit(event: Event, kind: AudienceKind, audience_id: int) -> EventRecord:
         audience_id=audience_id,
         payload=event.model_dump(mode="json"),
     )
-    message = {"type": "atrium.event", "id": record.pk, "event": event.type,
-               "payload": record.payload}
-    transaction.on_commit(lambda: _push(group_name(kind, audience_id), message))
+    envelope = publish.event_envelope(record.pk, kind, audience_id, event.type, record.payload)
+    transaction.on_commit(lambda: publish.publish(envelope))
     return record
 
 
-def _push(group: str, message: dict) -> None:
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
+def rights_changed(kind: AudienceKind, audience_id: int) -> None:
+    """After commit, every socket following this audience checks again what it may follow:
+    call it whenever someone may have lost (or gained) the right to read something."""
+    envelope = publish.control_envelope(kind, audience_id, "rights")
+    transaction.on_commit(lambda: publish.publish(envelope))
+
+
+def revoke_sessions(user_id: int) -> EventRecord:
+    """Close every socket of a person (deactivation, forced sign-out)."""
+    return emit(SessionRevoked(user_id=user_id), "user", user_id)

@@ -2,7 +2,7 @@
 
 from atrium.kernel.models.audit import AuditEntry
 from atrium.kernel.models.blobs import Blob
-from atrium.kernel.models.events import EventRecord
+from atrium.kernel.models.events import EventHorizon, EventRecord
 from atrium.kernel.models.invitations import Invitation, InvitationSpace
 from atrium.kernel.models.organisation import InstanceModule, MfaPolicy, Organisation
 from atrium.kernel.models.people import OrgRole, User
@@ -22,6 +22,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Blob",
+    "EventHorizon",
     "EventRecord",
     "InstanceModule",
     "Invitation",

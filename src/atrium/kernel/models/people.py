@@ -101,6 +101,19 @@ class User(AbstractBaseUser):
         choices=[("", _("Browser's language")), ("en", "English"), ("fr", "Français")],
     )
 
+    # Bots post through API tokens and webhooks; they never sign in with a password.
+    is_bot = models.BooleanField(_("bot"), default=False)
+    # What colleagues see next to the name; `status_expires_at` clears it by itself.
+    status_emoji = models.CharField(_("status emoji"), max_length=16, blank=True)
+    status_text = models.CharField(_("status"), max_length=100, blank=True)
+    status_expires_at = models.DateTimeField(null=True, blank=True)
+    # Do not disturb: until a moment chosen by hand, and every day between quiet hours
+    # (read in the person's time zone).
+    dnd_until = models.DateTimeField(null=True, blank=True)
+    quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
