@@ -8,7 +8,11 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from atrium.kernel.events import SessionRevoked, group_name
+from atrium.kernel.events import SessionRevoked
+
+
+def group_name(kind: str, audience_id: int) -> str:
+    return f"{kind}-{audience_id}"
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_REVOKED = 4403
