@@ -103,7 +103,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"\nFirst start: open {url}/setup/?token={setup_token(announce=False)}\n"
               "to create your organisation and its owner.\n", flush=True)
     if not args.no_tasks:
+        from atrium.kernel import housekeeping
+
         start_task_thread()
+        housekeeping.start_thread()
     print(f"Atrium is running on {url} (data in {settings.DATA_DIR}). Stop with Ctrl+C.",
           flush=True)
     uvicorn.run(
@@ -119,6 +122,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    from atrium.kernel import housekeeping
+
+    housekeeping.start_thread()
     call_command("db_worker", queue_name="*", interval=args.interval)
     return 0
 

@@ -220,6 +220,8 @@ else:
     }
 STORAGES["blobs"] = ATRIUM_BLOB_STORAGE
 ATRIUM_MAX_UPLOAD_BYTES = config.env_int("ATRIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+# Real-time events are kept this long for clients that reconnect; older ones must reload.
+ATRIUM_EVENT_RETENTION_HOURS = config.env_int("ATRIUM_EVENT_RETENTION_HOURS", 168)
 ATRIUM_MAX_AVATAR_BYTES = config.env_int("ATRIUM_MAX_AVATAR_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

@@ -87,9 +87,9 @@ def readable_keys(user: Any, keys: Iterable[tuple[str, int]]) -> set[tuple[str, 
         by_kind[kind].add(audience_id)
     found: set[tuple[str, int]] = set()
     for kind_name, ids in by_kind.items():
-        kind = _kinds.get(kind_name)
-        if kind is not None:
-            found.update((kind_name, i) for i in kind.readable(user, ids))
+        registered = _kinds.get(kind_name)
+        if registered is not None:
+            found.update((kind_name, i) for i in registered.readable(user, ids))
     return found
 
 
@@ -118,6 +118,8 @@ def _people_visible(user: Any, ids: Collection[int]) -> set[int]:
 
 
 def register_kernel_kinds() -> None:
+    # Everyone's sockets: used to ask all of them to re-check after an organisation-wide change.
+    register_audience(AudienceKind("all", lambda user, ids: {0} & set(ids), lambda user: (0,)))
     register_audience(AudienceKind("user", _own, lambda user: (user.pk,)))
     register_audience(AudienceKind("org", _org, lambda user: _org(user)))
     register_audience(AudienceKind("space", _spaces_readable, _spaces_joined))

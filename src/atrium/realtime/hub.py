@@ -17,6 +17,7 @@ from collections import defaultdict
 from typing import Any, Protocol
 
 from atrium.realtime import publish
+from atrium.realtime.presence import Presence
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Hub:
         self.listeners: set[Listener] = set()
         self.ready = asyncio.Event()
         self.delivered = 0
+        self.presence = Presence()
         self._listen_task: asyncio.Task[None] | None = None
         self._async_redis: Any = None
 
@@ -46,7 +48,7 @@ class Hub:
     def attach(self, listener: Listener, keys: set[str]) -> None:
         self.listeners.add(listener)
         self.update(listener, keys)
-        self._start()
+        self.ensure_started()
 
     def update(self, listener: Listener, keys: set[str]) -> None:
         for gone in listener.keys - keys:
@@ -88,7 +90,7 @@ class Hub:
 
     # Cross-worker delivery through Redis.
 
-    def _start(self) -> None:
+    def ensure_started(self) -> None:
         if self._listen_task is not None:
             return
         if not publish.redis_url():
@@ -119,7 +121,7 @@ class Hub:
                         self.deliver(json.loads(message["data"]))
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 — any Redis failure: wait, then resubscribe
+            except Exception:  # any Redis failure: wait, then resubscribe
                 log.warning("lost the Redis event channel; resubscribing", exc_info=True)
                 self.ready.clear()
                 await asyncio.sleep(delay)

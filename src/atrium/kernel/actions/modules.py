@@ -31,6 +31,7 @@ def do_switch_instance_module(actor: User, module_id: str, enabled: bool,
     InstanceModule.objects.update_or_create(module_id=module_id, defaults={"enabled": enabled})
     events.emit(events.ModuleSwitched(module_id=module_id, space_id=None, enabled=enabled),
                 "org", 0)
+    events.rights_changed("all", 0)
     audit.record("module.switched", actor=actor, request=request, target_label=module_id,
                  module=module_id, enabled=enabled)
 
@@ -66,6 +67,7 @@ def do_configure_space_module(
     module_state.forget(space)
     events.emit(events.ModuleSwitched(module_id=module_id, space_id=space.pk,
                                       enabled=row.enabled), "space", space.pk)
+    events.rights_changed("all", 0)
     audit.record("space.module_configured", actor=actor, target=space, request=request,
                  module=module_id, enabled=row.enabled, member_access=row.member_access,
                  reader_access=row.reader_access)

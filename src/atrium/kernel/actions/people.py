@@ -104,6 +104,7 @@ def do_change_role(actor: User, person: User, role: str,
         return person
     person.role = role
     person.save(update_fields=["role"])
+    events.rights_changed("user", person.pk)
     audit.record("user.role_changed", actor=actor, target=person, request=request,
                  previous=previous, role=role)
     return person

@@ -100,6 +100,7 @@ def do_update_space(actor: User, space: Space, *, name: str | None = None,
         space.save(update_fields=changed)
         events.emit(events.SpaceChanged(space_id=space.pk, fields=changed), "space", space.pk)
         if "visibility" in changed:
+            events.rights_changed("all", 0)
             audit.record("space.visibility_changed", actor=actor, target=space,
                          request=request, visibility=space.visibility)
     return space
@@ -197,6 +198,7 @@ def do_change_member_role(actor: User, space: Space, person: User, role: str,
     forget_space_roles(person)
     events.emit(events.MembershipChanged(space_id=space.pk, user_id=person.pk, role=role),
                 "space", space.pk)
+    events.rights_changed("user", person.pk)
     audit.record("space.role_changed", actor=actor, target=space, request=request,
                  user=person.pk, previous=previous, role=role)
     return membership
@@ -220,6 +222,7 @@ def do_remove_member(actor: User, space: Space, person: User,
     forget_space_roles(person)
     events.emit(events.MembershipChanged(space_id=space.pk, user_id=person.pk, role=None),
                 "space", space.pk)
+    events.rights_changed("user", person.pk)
     if not leaving:
         audit.record("space.member_removed", actor=actor, target=space, request=request,
                      user=person.pk)

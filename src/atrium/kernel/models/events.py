@@ -29,3 +29,6 @@ class EventHorizon(models.Model):
 
     purged_through = models.BigIntegerField(default=0)
     purged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"events purged through {self.purged_through}"
