@@ -26,6 +26,9 @@ module_urls = [
     for manifest in registry.all_modules()
     if manifest.urls
 ]
+# Pages across spaces live under /<module>/; their views check the module is on.
+module_urls += [path(f"{manifest.id}/", include(manifest.root_urls))
+                for manifest in registry.all_modules() if manifest.root_urls]
 
 urlpatterns = [
     path("", home.home, name="home"),

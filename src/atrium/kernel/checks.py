@@ -29,6 +29,13 @@ def check_module_manifests(app_configs: Any = None, **kwargs: Any) -> list[Error
             except Exception as error:
                 errors.append(Error(f"{where}: urls {manifest.urls!r} cannot be loaded: {error}",
                                     id="atrium.E001"))
+        if manifest.root_urls:
+            try:
+                if not hasattr(_resolve(manifest.root_urls), "urlpatterns"):
+                    raise AttributeError("no urlpatterns")
+            except Exception as error:
+                errors.append(Error(f"{where}: root_urls {manifest.root_urls!r} cannot be "
+                                    f"loaded: {error}", id="atrium.E001"))
         if manifest.api_router:
             try:
                 from ninja import Router

@@ -53,6 +53,8 @@ class ModuleManifest:
     content: tuple[ContentKind, ...] = ()
     urls: str | None = None
     api_router: str | None = None
+    # URLs mounted at /<id>/ for pages across spaces (a module's home, direct messages).
+    root_urls: str | None = None
     enabled_by_default: bool = True
     default_member_access: Access = Access.WRITE
     default_reader_access: Access = Access.READ

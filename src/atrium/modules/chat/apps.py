@@ -5,3 +5,14 @@ class ChatConfig(AppConfig):
     name = "atrium.modules.chat"
     label = "chat"
     verbose_name = "Chat"
+
+    def ready(self) -> None:
+        from atrium.kernel import registry
+        from atrium.modules.chat import (
+            abilities,  # noqa: F401  (registers chat abilities)
+            audiences,
+        )
+        from atrium.modules.chat.module import manifest
+
+        registry.register(manifest)
+        audiences.register()
