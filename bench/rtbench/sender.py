@@ -78,12 +78,16 @@ class Sender:
 
     def __init__(self, port: int, path: str, headers: dict[str, str] | None = None,
                  connections: int = 8, body_chars: int = 160, method: str = "POST",
-                 path_for: object = None, fields: dict | None = None) -> None:
+                 path_for: object = None, fields: dict | None = None,
+                 tokens: list[str] | None = None) -> None:
         self.port, self.path, self.method = port, path, method
         self.headers = headers or {}
         self.body_chars = body_chars
         self.path_for = path_for
         self.fields = fields or {}
+        # Posts rotate over these bearer tokens (several people posting, as in a busy channel;
+        # Atrium also limits how fast one person may post).
+        self.tokens = tokens or []
         self.pool: asyncio.Queue[HttpConnection] = asyncio.Queue()
         for _ in range(connections):
             self.pool.put_nowait(HttpConnection(port))
@@ -100,8 +104,12 @@ class Sender:
         began = time.monotonic()
         try:
             path = self.path_for(number) if callable(self.path_for) else self.path
+            headers = self.headers
+            if self.tokens:
+                token = self.tokens[number % len(self.tokens)]
+                headers = {**headers, "Authorization": f"Bearer {token}"}
             status, data = await connection.request(self.method, path, self.payload(number),
-                                                    self.headers)
+                                                    headers)
             if 200 <= status < 300:
                 result.ok += 1
             else:
