@@ -11,7 +11,6 @@ from atrium.kernel.actions.people import do_deactivate_user, do_reactivate_user
 from atrium.kernel.actions.spaces import do_add_member
 from atrium.kernel.models import Space, SpaceRole, User, Visibility
 from atrium.modules.chat.actions import (
-    do_add_members,
     do_create_channel,
     do_open_direct,
     do_post_message,
