@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -30,11 +31,20 @@ class Pushed(list):
 
 @pytest.fixture
 def pushed(monkeypatch, django_capture_on_commit_callbacks):
-    """Runs every on-commit callback of the test and records what it pushes."""
+    """Records what is pushed. Actions run inside `with pushed.commit():`, whose end plays
+    the role of the commit: nothing is pushed before it, everything after."""
     found = Pushed()
     monkeypatch.setattr(publish, "publish", found.append)
-    with django_capture_on_commit_callbacks(execute=True):
-        yield found
+
+    @contextlib.contextmanager
+    def commit():
+        before = len(found)
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+            assert len(found) == before, "pushed before the commit"
+
+    found.commit = commit
+    return found
 
 
 def records(event_type: str, since: int = 0) -> list[EventRecord]:
