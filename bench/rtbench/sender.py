@@ -108,8 +108,15 @@ class Sender:
             if self.tokens:
                 token = self.tokens[number % len(self.tokens)]
                 headers = {**headers, "Authorization": f"Bearer {token}"}
-            status, data = await connection.request(self.method, path, self.payload(number),
-                                                    headers)
+            payload = self.payload(number)
+            try:
+                status, data = await connection.request(self.method, path, payload, headers)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                # The server closed this kept-alive connection while it was idle (uvicorn
+                # does after 5 s): the request was not read; send it again on a new one.
+                connection.close()
+                connection.writer = None
+                status, data = await connection.request(self.method, path, payload, headers)
             if 200 <= status < 300:
                 result.ok += 1
             else:
