@@ -22,12 +22,13 @@ from atrium.modules.chat.queries.messages import MAIN_FLOW
 
 def channels_of_space(user: Any, space: Space) -> list[Channel]:
     """The space's public channels and the private ones `user` is in, archived included,
-    each annotated with `is_member` and `member_count`."""
+    each annotated with `is_member` and `member_count` (active people)."""
     if not has_access(module_access(user, space, MODULE), Access.READ):
         return []
     mine = Exists(ChannelMember.objects.filter(channel=OuterRef("pk"), user_id=user.pk))
     return list(Channel.objects.filter(space=space)
-                .annotate(is_member=mine, member_count=Count("members"))
+                .annotate(is_member=mine, member_count=Count(
+                    "members", filter=Q(members__user__is_active=True)))
                 .filter(Q(kind=ChannelKind.PUBLIC) | Q(is_member=True))
                 .order_by("name", "id"))
 
