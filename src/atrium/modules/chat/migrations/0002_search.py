@@ -1,0 +1,75 @@
+"""Full-text search of message bodies.
+
+SQLite: an FTS5 table with external content (the text is not stored twice) kept in step
+with `chat_message` by triggers; the `unicode61 remove_diacritics 2` tokenizer makes "ete"
+find "été". PostgreSQL: a GIN index on `to_tsvector('atrium_search', body)`, where
+`atrium_search` is a copy of the `simple` configuration that also strips accents when the
+`unaccent` extension can be installed (it is "trusted" since PostgreSQL 13, so the database
+owner may), and is plain `simple` otherwise.
+"""
+
+from django.db import DatabaseError, migrations, transaction
+
+SQLITE = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS chat_message_fts USING fts5(
+         body, content='chat_message', content_rowid='id',
+         tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS chat_message_fts_insert AFTER INSERT ON chat_message
+       BEGIN
+         INSERT INTO chat_message_fts(rowid, body) VALUES (new.id, new.body);
+       END""",
+    """CREATE TRIGGER IF NOT EXISTS chat_message_fts_delete AFTER DELETE ON chat_message
+       BEGIN
+         INSERT INTO chat_message_fts(chat_message_fts, rowid, body)
+           VALUES ('delete', old.id, old.body);
+       END""",
+    """CREATE TRIGGER IF NOT EXISTS chat_message_fts_update AFTER UPDATE OF body ON chat_message
+       WHEN old.body IS NOT new.body
+       BEGIN
+         INSERT INTO chat_message_fts(chat_message_fts, rowid, body)
+           VALUES ('delete', old.id, old.body);
+         INSERT INTO chat_message_fts(rowid, body) VALUES (new.id, new.body);
+       END""",
+    "INSERT INTO chat_message_fts(chat_message_fts) VALUES ('rebuild')",
+]
+
+POSTGRES_CONFIG = "CREATE TEXT SEARCH CONFIGURATION atrium_search (COPY = simple)"
+POSTGRES_UNACCENT = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    """ALTER TEXT SEARCH CONFIGURATION atrium_search
+       ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple""",
+]
+POSTGRES_INDEX = """CREATE INDEX IF NOT EXISTS chat_message_body_search
+    ON chat_message USING gin (to_tsvector('atrium_search'::regconfig, body))"""
+
+
+def forwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for statement in SQLITE:
+            schema_editor.execute(statement)
+    elif vendor == "postgresql":
+        schema_editor.execute(POSTGRES_CONFIG)
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                for statement in POSTGRES_UNACCENT:
+                    schema_editor.execute(statement)
+        except DatabaseError:  # no unaccent here: accents stay significant
+            pass
+        schema_editor.execute(POSTGRES_INDEX)
+
+
+def backwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for name in ("insert", "delete", "update"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS chat_message_fts_{name}")
+        schema_editor.execute("DROP TABLE IF EXISTS chat_message_fts")
+    elif vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS chat_message_body_search")
+        schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS atrium_search")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("chat", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]
