@@ -34,7 +34,10 @@ def _valid_ids(api) -> dict[str, str]:
 
 
 def _properties(op: dict) -> dict[str, Any]:
-    body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+    content = op.get("requestBody", {}).get("content", {})
+    body = content.get("application/json") or content.get("multipart/form-data", {})
+    if "properties" in body.get("schema", {}):  # an inline form (file uploads)
+        return body["schema"]["properties"]
     ref = body.get("schema", {}).get("$ref", "")
     if not ref:
         return {}

@@ -24,6 +24,6 @@ manifest = ModuleManifest(
                     export=queries.export_space),
     ),
     urls=None,
-    api_router=None,
+    api_router="atrium.modules.chat.api:router",
     root_urls=None,
 )
