@@ -2,7 +2,16 @@ from django.urls import include, path
 
 from atrium.api.routes import api
 from atrium.kernel import registry
-from atrium.web.views import home, invitations, people, profile, setup, spaces, tokens
+from atrium.web.views import (
+    home,
+    invitations,
+    people,
+    profile,
+    setup,
+    spaces,
+    status,
+    tokens,
+)
 
 space_urls = [
     path("", spaces.space_home, name="space"),
@@ -41,6 +50,7 @@ urlpatterns = [
     path("people/<int:user_id>/", people.person, name="person"),
     path("people/<int:user_id>/photo", people.photo, name="person_photo"),
     path("profile/", profile.edit_profile, name="profile"),
+    path("profile/status/", status.edit_status, name="profile_status"),
     path("profile/tokens/", tokens.tokens, name="profile_tokens"),
     path("profile/tokens/<int:token_id>/revoke/", tokens.revoke_token,
          name="profile_token_revoke"),

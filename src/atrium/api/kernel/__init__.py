@@ -1,8 +1,8 @@
 """The kernel's part of the HTTP API: me, people, spaces, members, modules, invitations."""
 
-from atrium.api.kernel import invitations, me, members, modules, people, spaces
+from atrium.api.kernel import invitations, me, members, modules, people, spaces, status
 
 routers = [me.router, people.router, spaces.router, members.router, modules.router,
-           invitations.router]
+           invitations.router, status.router]
 
 __all__ = ["routers"]
