@@ -67,8 +67,9 @@ class QuietHoursForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         zones = sorted(time_zone_names())
-        self.fields["time_zone"].choices = [("", _("The organisation's"))] + [
-            (name, name) for name in zones]  # type: ignore[attr-defined]
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("The organisation's"))] + [(name, name) for name in zones]
 
 
 def _apply(request: AuthedRequest, user: User) -> str | None:
