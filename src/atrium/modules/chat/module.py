@@ -17,13 +17,13 @@ manifest = ModuleManifest(
         "chat.read", "chat.post", "chat.react", "chat.pin", "chat.create_channel",
         "chat.manage_channel", "chat.moderate", "chat.direct",
     ),
-    nav=(),
+    nav=NAV,
     event_types=EVENT_TYPES,
     content=(
         ContentKind(id="message", label=_("message"), recent=queries.recent_messages,
                     export=queries.export_space),
     ),
-    urls=None,
+    urls="atrium.modules.chat.urls",
     api_router="atrium.modules.chat.api:router",
-    root_urls=None,
+    root_urls="atrium.modules.chat.root_urls",
 )

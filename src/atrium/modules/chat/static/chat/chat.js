@@ -1,0 +1,404 @@
+// Chat, live: messages, edits, reactions, pins and thread counts from the page's socket
+// (realtime.js dispatches `atrium:event` and `atrium:signal`), unread badges, the read
+// position, typing and presence, older history on scroll, and the side panel.
+const NS = window.atriumChat;
+const {data, t} = NS;
+const channelId = data.channel ? data.channel.id : null;
+const log = document.getElementById("chat-log");
+const mainList = document.querySelector(".chat-messages[data-main]");
+const side = document.getElementById("chat-side");
+const announce = document.getElementById("chat-announce");
+const receipts = document.getElementById("chat-receipts");
+const baseTitle = document.title;
+const EMOJI = data.emoji || [];
+const typers = new Map();
+let readSent = data.last_read_id || 0, readTimer = null, typingTimer = null;
+let loadingOlder = false, sideTrigger = null, picker = null;
+const sameChannel = (payload) => channelId !== null && payload.channel_id === channelId;
+const inMainFlow = (m) => !m.thread_root_id || m.also_in_channel;
+const isMine = (m) => !!m.author && m.author.id === data.me.id;
+const atBottom = () => !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+const scrollToBottom = () => { if (log) log.scrollTop = log.scrollHeight; };
+const plain = (html) => new DOMParser().parseFromString(html || "", "text/html").body.textContent.trim();
+const listFormat = new Intl.ListFormat(document.documentElement.lang || "en", {type: "conjunction"});
+const messagesWithId = (id) => document.querySelectorAll(`.chat-messages > .msg[data-id="${Number(id)}"]`);
+const lastMainId = () => {
+  const all = mainList ? mainList.querySelectorAll(":scope > .msg") : [];
+  return all.length ? Number(all[all.length - 1].dataset.id) : 0;
+};
+
+// ---- Sidebar: unread and mention badges, browser title --------------------------------
+const entryOf = (id) => document.querySelector(`.chat-sidebar [data-channel="${id}"]`);
+function setCounts(entry, unread, mentions) {
+  if (!entry) return;
+  entry.dataset.unread = Math.max(0, unread); entry.dataset.mentions = Math.max(0, mentions);
+  const muted = entry.dataset.muted === "1";
+  for (const [kind, value] of [["unread", muted ? 0 : unread], ["mentions", mentions]]) {
+    const badge = entry.querySelector(`.count-${kind}`);
+    if (!badge) continue;
+    badge.hidden = value <= 0;
+    badge.querySelector(".n").textContent = value;
+  }
+  entry.classList.toggle("unread", unread > 0 && !muted);
+  updateTitle();
+}
+function updateTitle() {
+  let total = 0;
+  for (const entry of document.querySelectorAll(".chat-sidebar [data-channel]")) {
+    if (entry.dataset.muted !== "1") total += Number(entry.dataset.unread || 0);
+  }
+  document.title = total ? `(${total}) ${baseTitle}` : baseTitle;
+}
+function bump(m) {
+  const entry = entryOf(m.channel_id);
+  if (!entry) { refreshSidebar(); return; }
+  entry.dataset.lastId = Math.max(Number(entry.dataset.lastId || 0), m.id);
+  if (isMine(m)) return;
+  if (sameChannel(m) && !document.hidden && atBottom() && data.at_end) return;
+  const unread = Number(entry.dataset.unread || 0) + (inMainFlow(m) ? 1 : 0);
+  const mentions = Number(entry.dataset.mentions || 0) + (NS.mentionsMe(m) ? 1 : 0);
+  setCounts(entry, unread, mentions);
+}
+let refreshing = null;
+function refreshSidebar() {
+  if (refreshing) return;
+  refreshing = setTimeout(async () => {
+    const nav = document.querySelector(".chat-sidebar");
+    const result = await NS.get(`${data.home}sidebar/`, true);
+    refreshing = null;
+    if (!nav || !result.ok || !result.text) return;
+    const template = document.createElement("template");
+    template.innerHTML = result.text;  // server-rendered fragment
+    const fresh = template.content.querySelector(".chat-sidebar");
+    if (fresh) nav.replaceChildren(...fresh.childNodes);
+    if (channelId) { const entry = entryOf(channelId); if (entry) entry.querySelector("a").setAttribute("aria-current", "page"); }
+    followPresence(); updateTitle();
+  }, 300);
+}
+
+// ---- Read position and receipts --------------------------------------------------------
+function maybeRead() {
+  if (!channelId || !data.can.is_member || !data.at_end || document.hidden || !atBottom()) return;
+  clearTimeout(readTimer);
+  readTimer = setTimeout(async () => {
+    const last = lastMainId();
+    if (!last || last <= readSent) return;
+    readSent = last;
+    const result = await NS.send(`${data.base}read`, {message_id: last});
+    if (result.ok) setCounts(entryOf(channelId), 0, 0);
+  }, 400);
+}
+function renderReceipts() {
+  if (!receipts || !data.receipts) return;
+  const last = lastMainId();
+  const names = Object.entries(data.receipts)
+    .filter(([id, position]) => Number(id) !== data.me.id && position >= last && last)
+    .map(([id]) => NS.nameOf(id)).filter(Boolean);
+  receipts.textContent = names.length ? t("seen_by", {names: listFormat.format(names)}) : "";
+}
+
+// ---- Live messages ---------------------------------------------------------------------
+function markNewLine(li) {
+  if (!mainList || mainList.querySelector(".chat-unread-line")) return;
+  const line = document.createElement("li");
+  line.className = "chat-unread-line";
+  line.textContent = t("new_messages");
+  mainList.insertBefore(line, li);
+  li.classList.remove("msg-cont");
+}
+function received(m, own = false) {
+  if (!sameChannel(m)) return;
+  if (m.author) typers.delete(m.author.id);
+  if (inMainFlow(m) && mainList && data.at_end) {
+    const stick = own || atBottom();
+    const [li, added] = NS.place(mainList, m);
+    if (added && !isMine(m)) {
+      if (!stick || document.hidden) markNewLine(li);
+      if (announce) announce.textContent = t("announce", {name: m.sender_name, text: plain(m.html).slice(0, 200)});
+    }
+    if (stick) scrollToBottom();
+  }
+  const thread = side && m.thread_root_id ? side.querySelector(`.chat-messages[data-thread="${m.thread_root_id}"]`) : null;
+  if (thread) {
+    const body = side.querySelector(".side-body");
+    const stick = own || body.scrollHeight - body.scrollTop - body.clientHeight < 48;
+    NS.place(thread, m, "t-");
+    if (stick) body.scrollTop = body.scrollHeight;
+  }
+  renderTyping(); renderReceipts(); maybeRead();
+}
+function changed(payload) {
+  for (const li of messagesWithId(payload.message.id)) NS.updateMessage(li, payload.message);
+  renderReceipts();
+}
+const handlers = {
+  "chat.message.posted": (p) => { bump(p.message); received(p.message); },
+  "chat.message.edited": changed,
+  "chat.message.deleted": changed,
+  "chat.reaction": (p) => { for (const li of messagesWithId(p.message_id)) NS.renderReactions(li, p.reactions); },
+  "chat.pin": (p) => {
+    for (const li of messagesWithId(p.message_id)) NS.setPinned(li, p.pinned);
+    if (side && side.querySelector("[data-panel=pins]") && sameChannel(p)) openSide(`${data.base}pins/`, sideTrigger, false);
+  },
+  "chat.thread": (p) => { for (const li of messagesWithId(p.root_id)) NS.setReplies(li, p.reply_count); },
+  "chat.read": (p) => {
+    if (p.user_id === data.me.id) {
+      const entry = entryOf(p.channel_id);
+      if (entry && p.last_read_id >= Number(entry.dataset.lastId || 0)) setCounts(entry, 0, p.unread_mentions);
+      else if (entry) setCounts(entry, Number(entry.dataset.unread || 0), p.unread_mentions);
+    } else if (sameChannel(p) && data.receipts) {
+      data.receipts[p.user_id] = p.last_read_id; renderReceipts();
+    }
+  },
+  "chat.channel.changed": (p) => {
+    if (sameChannel(p) && data.channel.kind !== "direct") {
+      const title = document.getElementById("chat-title-name"), topic = document.getElementById("chat-topic");
+      if (title) title.textContent = p.channel.name;
+      if (topic) topic.textContent = p.channel.topic;
+    }
+    refreshSidebar();
+  },
+  "chat.member": (p) => {
+    if (p.user_id !== data.me.id) return;
+    refreshSidebar();
+    if (sameChannel(p) && (p.change === "removed" || p.change === "left")) {
+      for (const form of document.querySelectorAll("form[data-composer]")) {
+        const note = document.createElement("p");
+        note.className = "chat-readonly"; note.textContent = t("removed");
+        form.replaceWith(note);
+      }
+      data.can = {view: true};
+    }
+  },
+};
+document.addEventListener("atrium:event", (event) => {
+  const {event: name, payload} = event.detail;
+  const handler = handlers[name];
+  if (handler && payload) handler(payload);
+});
+
+// ---- Typing and presence ---------------------------------------------------------------
+function renderTyping() {
+  const line = document.querySelector(".chat-pane .typing");
+  const now = Date.now();
+  for (const [id, who] of typers) if (who.until < now) typers.delete(id);
+  const names = [...typers.values()].map((who) => who.name);
+  const text = !names.length ? "" : names.length === 1 ? t("typing_one", {name: names[0]})
+    : names.length === 2 ? t("typing_two", {a: names[0], b: names[1]}) : t("typing_many");
+  if (line && line.textContent !== text) line.textContent = text;
+  clearTimeout(typingTimer);
+  if (names.length) typingTimer = setTimeout(renderTyping, 1000);
+}
+function setPresence(userId, state) {
+  for (const dot of document.querySelectorAll(`[data-presence-user="${Number(userId)}"]`)) {
+    dot.dataset.state = state;
+    dot.setAttribute("aria-label", t(`presence_${state}`));
+    dot.title = t(`presence_${state}`);
+  }
+}
+const followed = new Set();
+function followPresence() {
+  const realtime = window.atriumRealtime;
+  if (!realtime) return;
+  for (const dot of document.querySelectorAll("[data-presence-user]")) {
+    const id = dot.dataset.presenceUser;
+    if (followed.has(id) || followed.size >= 100) continue;
+    followed.add(id);
+    realtime.subscribe(`presence:${id}`);
+  }
+}
+document.addEventListener("atrium:signal", (event) => {
+  const {audience, signal, payload} = event.detail;
+  if (!payload) return;
+  if (signal === "typing" && channelId && audience === `chat.channel:${channelId}` && payload.user_id !== data.me.id) {
+    typers.set(payload.user_id, {name: payload.name, until: Date.now() + 6000});
+    renderTyping();
+  } else if (signal === "presence") {
+    setPresence(payload.user_id, payload.state || "offline");
+  }
+});
+
+// ---- Older history ---------------------------------------------------------------------
+async function loadOlder() {
+  const more = log && log.querySelector("[data-older]");
+  const first = mainList && mainList.querySelector(":scope > .msg");
+  if (!more || !first || loadingOlder) return;
+  loadingOlder = true;
+  const result = await NS.get(`${data.base}older?before=${first.dataset.id}`, true);
+  if (result.ok) {
+    const height = log.scrollHeight, top = log.scrollTop;
+    const template = document.createElement("template");
+    template.innerHTML = result.text;  // server-rendered fragment of chat/_messages.html
+    const older = template.content;
+    const firstDay = mainList.firstElementChild;
+    const olderMessages = older.querySelectorAll(".msg");
+    const lastOlder = olderMessages[olderMessages.length - 1];
+    if (firstDay && firstDay.classList.contains("chat-day") && lastOlder && firstDay.dataset.day === lastOlder.dataset.day) firstDay.remove();
+    NS.decorate(older);
+    mainList.prepend(older);
+    log.scrollTop = top + (log.scrollHeight - height);
+    if (result.headers.get("X-Chat-More") !== "1") {
+      const start = document.createElement("p");
+      start.className = "chat-start"; start.textContent = t("start");
+      more.closest(".chat-older").replaceWith(start);
+    }
+  }
+  loadingOlder = false;
+}
+
+// ---- Side panel: thread, pins, details ------------------------------------------------
+function prepareSide() {
+  NS.decorate(side);
+  NS.setUpComposers(side);
+  if (window.htmx) window.htmx.process(side);
+}
+async function openSide(url, trigger, focus = true) {
+  if (!side) return;
+  const result = await NS.get(url, true);
+  if (!result.text) return;
+  side.innerHTML = result.text;  // server-rendered fragment (chat/_side_*.html)
+  side.hidden = false;
+  prepareSide();
+  history.replaceState(null, "", url);
+  sideTrigger = trigger || sideTrigger;
+  const body = side.querySelector(".side-body");
+  if (body && side.querySelector("[data-thread]")) body.scrollTop = body.scrollHeight;
+  if (focus) { const heading = side.querySelector("h2"); if (heading) heading.focus(); }
+}
+function closeSide() {
+  if (!side) return;
+  side.hidden = true; side.replaceChildren();
+  history.replaceState(null, "", data.base);
+  const back = sideTrigger && sideTrigger.isConnected ? sideTrigger : document.querySelector(".chat-pane textarea");
+  if (back) back.focus();
+}
+if (side) {
+  side.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-side-form]");
+    if (!form) return;
+    event.preventDefault();
+    const result = await NS.send(form.action, new FormData(form), true);
+    if (result.text) {
+      side.innerHTML = result.text;  // the panel again, server-rendered, with any error
+      prepareSide();
+      const status = side.querySelector("[role=alert], [role=status]") || side.querySelector("h2");
+      if (status) { status.tabIndex = -1; status.focus(); }
+    }
+  });
+}
+
+// ---- Message tools: reactions, pins, delete --------------------------------------------
+async function react(li, emoji, on) {
+  const result = await NS.send(`${data.base}m/${li.dataset.id}/react`, {emoji, on: on ? "1" : "0"});
+  if (result.ok && result.json && result.json.reactions) {
+    for (const item of messagesWithId(li.dataset.id)) NS.renderReactions(item, result.json.reactions);
+  }
+}
+function closePicker(focusBack = true) {
+  if (!picker || picker.hidden) return;
+  picker.hidden = true;
+  const tools = picker.closest(".msg-tools");
+  const trigger = tools && tools.querySelector("[data-act=react]");
+  if (tools) tools.classList.remove("open");
+  if (trigger) { trigger.setAttribute("aria-expanded", "false"); if (focusBack) trigger.focus(); }
+}
+function openPicker(li, trigger) {
+  if (!picker) {
+    picker = document.createElement("div");
+    picker.className = "emoji-picker"; picker.setAttribute("role", "group");
+    picker.setAttribute("aria-label", t("pick_reaction"));
+    for (const emoji of EMOJI) {
+      const button = document.createElement("button");
+      button.type = "button"; button.dataset.pick = emoji; button.textContent = emoji;
+      picker.append(button);
+    }
+    picker.addEventListener("keydown", (event) => { if (event.key === "Escape") { event.stopPropagation(); closePicker(); } });
+  }
+  const tools = trigger.closest(".msg-tools");
+  const wasOpen = !picker.hidden && picker.parentElement === tools;
+  closePicker(false);
+  if (wasOpen) return;
+  tools.append(picker); tools.classList.add("open");
+  picker.hidden = false;
+  trigger.setAttribute("aria-expanded", "true");
+  picker.querySelector("button").focus();
+}
+function confirmDelete(li) {
+  if (li.querySelector(".msg-confirm")) return;
+  const box = document.createElement("div");
+  box.className = "msg-confirm"; box.setAttribute("role", "group");
+  const question = document.createElement("span");
+  question.textContent = t("confirm_delete");
+  const yes = document.createElement("button");
+  yes.type = "button"; yes.className = "button button-danger"; yes.textContent = t("delete");
+  const no = document.createElement("button");
+  no.type = "button"; no.className = "button button-quiet"; no.textContent = t("cancel");
+  box.setAttribute("aria-label", t("confirm_delete"));
+  box.append(question, yes, no);
+  li.querySelector(".msg-main").append(box);
+  const done = () => { box.remove(); const tool = li.querySelector("[data-act=delete]"); if (tool && !tool.hidden) tool.focus(); };
+  no.addEventListener("click", done);
+  box.addEventListener("keydown", (event) => { if (event.key === "Escape") done(); });
+  yes.addEventListener("click", async () => {
+    const result = await NS.send(`${data.base}m/${li.dataset.id}/delete`, {});
+    box.remove();
+    if (result.ok && result.json && result.json.message) changed({message: result.json.message});
+  });
+  no.focus();
+}
+document.addEventListener("click", (event) => {
+  const target = event.target;
+  if (!(target instanceof Element)) return;
+  if (picker && !picker.hidden && !target.closest(".emoji-picker") && !target.closest("[data-act=react]")) closePicker(false);
+  const opener = target.closest("[data-open-thread]");
+  if (opener && opener.dataset.openThread && side) { event.preventDefault(); openSide(NS.threadUrl(opener.dataset.openThread), opener); return; }
+  const sideLink = target.closest("a[data-side]");
+  if (sideLink && side) { event.preventDefault(); openSide(sideLink.href, sideLink); return; }
+  if (target.closest("[data-close-side]")) { event.preventDefault(); closeSide(); return; }
+  if (target.closest("[data-older]")) { event.preventDefault(); loadOlder(); return; }
+  const li = target.closest(".msg");
+  if (!li) return;
+  const pick = target.closest("[data-pick]");
+  if (pick) {
+    const mine = [...li.querySelectorAll(".reaction")].find((b) => b.dataset.emoji === pick.dataset.pick);
+    closePicker();
+    react(li, pick.dataset.pick, !(mine && mine.getAttribute("aria-pressed") === "true"));
+    return;
+  }
+  const reaction = target.closest(".reaction");
+  if (reaction) { react(li, reaction.dataset.emoji, reaction.getAttribute("aria-pressed") !== "true"); return; }
+  const tool = target.closest(".msg-tools [data-act]");
+  if (!tool) return;
+  const act = tool.dataset.act;
+  if (act === "react") openPicker(li, tool);
+  else if (act === "edit") NS.startEdit(li, tool);
+  else if (act === "delete") confirmDelete(li);
+  else if (act === "pin") {
+    const on = tool.getAttribute("aria-pressed") !== "true";
+    NS.send(`${data.base}m/${li.dataset.id}/pin`, {pinned: on ? "1" : "0"}).then((result) => {
+      if (result.ok) for (const item of messagesWithId(li.dataset.id)) NS.setPinned(item, on);
+    });
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && side && !side.hidden && side.contains(document.activeElement)
+      && !event.target.closest("textarea, .msg-confirm, .emoji-picker")) closeSide();
+});
+
+// ---- Start -----------------------------------------------------------------------------
+function start() {
+  NS.decorate(document);
+  const target = location.hash.startsWith("#message-") ? document.getElementById(location.hash.slice(1)) : null;
+  const line = mainList && mainList.querySelector(".chat-unread-line");
+  if (target) { target.classList.add("msg-target"); target.scrollIntoView({block: "center"}); }
+  else if (line && log) log.scrollTop = Math.max(0, line.offsetTop - log.offsetTop - 60);
+  else scrollToBottom();
+  if (log) log.addEventListener("scroll", () => { if (log.scrollTop < 200) loadOlder(); maybeRead(); }, {passive: true});
+  document.addEventListener("visibilitychange", maybeRead);
+  if (channelId && window.atriumRealtime) window.atriumRealtime.subscribe(`chat.channel:${channelId}`);
+  followPresence();
+  renderReceipts(); updateTitle(); maybeRead();
+  if (side && !side.hidden) prepareSide();
+}
+Object.assign(NS, {received});
+start();

@@ -1,0 +1,1 @@
+"""The chat's pages. Thin views: rights are the domain's (abilities, queries, actions)."""
