@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from atrium.api.routes import api
 from atrium.kernel import registry
+from atrium.modules.chat.webhook_views import incoming_webhook
 from atrium.web.views import (
     home,
     invitations,
@@ -60,4 +61,5 @@ urlpatterns = [
     *module_urls,
     path("manage/", include("atrium.web.urls_manage")),
     path("api/v1/", api.urls),
+    path("hooks/chat/<str:token>", incoming_webhook, name="chat_incoming_webhook"),
 ]
