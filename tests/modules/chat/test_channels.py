@@ -37,6 +37,7 @@ def test_create_channel_trims_the_name_and_makes_the_creator_a_member(chat, push
                                     members=[w.reader])
     assert (channel.name, channel.topic, channel.kind) == ("Night shift", "Rota and swaps",
                                                            "private")
+    assert do_update_channel(w.member, channel, name="a\x00b").name == "a b"
     assert members_of(channel) == {w.member.pk, w.reader.pk}
     assert f"chat.channel:{channel.pk}" in pushed.audiences("chat.channel.changed")
     assert set(pushed.audiences("chat.member")) >= {f"user:{w.member.pk}",
@@ -46,6 +47,7 @@ def test_create_channel_trims_the_name_and_makes_the_creator_a_member(chat, push
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "code"), [("", "required"), ("   ", "required"),
+                                            ("\x00\x01", "required"),
                                             ("x" * 81, "too_long"), ("GENERAL", "name_taken"),
                                             (" general ", "name_taken")])
 def test_create_channel_refuses_bad_names(chat, name, code):

@@ -50,7 +50,7 @@ def require_active(actor: Any) -> User:
 
 
 def check_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = " ".join(_CONTROL.sub(" ", name or "").split())
     if not name:
         raise ActionError(_("Give the channel a name."), code="required", field="name")
     if len(name) > MAX_CHANNEL_NAME:
