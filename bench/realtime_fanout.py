@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -54,7 +55,11 @@ def start_baseline(script: str, name: str, root: Path, sockets: int, processes: 
     def pids() -> list[int]:
         return atrium.worker_pids(process.pid) if scaled else [process.pid]
 
-    return Target(name, group, Sender(port, "/broadcast"), pids, sockets)
+    def shutdown() -> None:
+        group.close()
+        procs.stop(process)
+
+    return Target(name, group, Sender(port, "/broadcast"), pids, sockets, shutdown=shutdown)
 
 
 async def measure(targets: list[Target], rates: list[float], seconds: float) -> None:
@@ -69,11 +74,13 @@ async def measure(targets: list[Target], rates: list[float], seconds: float) -> 
             print(f"  {target.name:<34} {rate:>5g} msg/s  {step.deliveries_per_s:>9,.0f} "
                   f"deliveries/s  p50 {report.ms(step.p50):>9}  p99 {report.ms(step.p99):>9}  "
                   f"{step.frames:,}/{step.expected:,}  server {step.server_cores:.2f} cores  "
-                  f"client {step.client_cores:.2f} cores"
+                  f"client {step.client_cores:.2f} cores  post answered p50 "
+                  f"{report.ms(step.answer_p50)}  load {os.getloadavg()[0]:.1f}"
                   f"{'  sender errors ' + str(step.errors) if step.errors else ''}",
                   flush=True)
-            if step.exploded:
+            if step.exploded:  # stop it: a backlog still draining would slow the others
                 target.stopped_at = rate
+                target.shutdown()
 
 
 def print_tables(targets: list[Target], rates: list[float], sockets: int) -> None:
@@ -141,10 +148,11 @@ def main() -> int:
         args.sockets, args.seconds, args.rates = 100, 3.0, "5,20,50"
     rates = [float(r) for r in args.rates.split(",")]
     procs.raise_nofile(65_536)
+    niceness = procs.prioritise()
     root = Path(tempfile.mkdtemp(prefix="atrium-bench-fanout-"))
     mode = "two workers, PostgreSQL + Redis" if args.scaled else "one worker, SQLite"
-    print(f"Fan-out: {args.sockets:,} sockets in one channel, {mode}; {report.machine()}",
-          flush=True)
+    print(f"Fan-out: {args.sockets:,} sockets in one channel, {mode}; {report.machine()}, "
+          f"nice {niceness}", flush=True)
     stack: list = []
     server = None
     try:

@@ -80,11 +80,13 @@ def main() -> int:
     if args.quick:
         args.sockets, args.processes, args.reconnect_limit = 500, 2, 120.0
     limit = procs.raise_nofile(65_536)
+    niceness = procs.prioritise()
     if limit < args.sockets + 1000:
         print(f"open-file limit {limit} is too low for {args.sockets} sockets", file=sys.stderr)
         return 2
     root = Path(tempfile.mkdtemp(prefix="atrium-bench-idle-"))
-    print(f"Idle sockets: {args.sockets:,} on one worker; {report.machine()}", flush=True)
+    print(f"Idle sockets: {args.sockets:,} on one worker; {report.machine()}, "
+          f"nice {niceness}", flush=True)
     rows = []
     raw = server = None
     groups: list[ClientGroup] = []

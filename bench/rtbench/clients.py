@@ -44,6 +44,7 @@ class ClientGroup:
                  tokens: Path | None = None, extra: list[str] | None = None,
                  log: Path | None = None, python: str = procs.PYTHON) -> None:
         self.procs: list[subprocess.Popen] = []
+        self.closed = False
         self.tmp = Path(tempfile.mkdtemp(prefix="rtbench-"))
         share, rest = divmod(count, processes)
         start = 0
@@ -114,6 +115,9 @@ class ClientGroup:
         return sum(procs.cpu_seconds(proc.pid) for proc in self.procs)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         for proc in self.procs:
             if proc.poll() is None and proc.stdin is not None:
                 try:

@@ -27,6 +27,7 @@ class Target:
     sockets: int
     stopped_at: float | None = None
     steps: list[Step] = field(default_factory=list)
+    shutdown: Callable[[], None] = lambda: None
 
     def cpu(self) -> float:
         return sum(procs.cpu_seconds(pid) for pid in self.pids())
