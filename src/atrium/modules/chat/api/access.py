@@ -106,4 +106,4 @@ def channel_detail(user: User, channel: Channel,
     member = (ChannelMember.objects.filter(channel=channel, user=user).first()
               if can["is_member"] else None)
     return channel_out(user, channel, can, membership=membership_out(member),
-                       member_count=channel.members.count())
+                       member_count=channel.members.filter(user__is_active=True).count())

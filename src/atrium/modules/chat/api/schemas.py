@@ -167,11 +167,11 @@ class ChannelOut(Schema):
 
 class ChannelDetail(ChannelOut):
     membership: MembershipOut | None = Field(description="Mine; null if I am not a member.")
-    member_count: int
+    member_count: int = Field(description="Members whose account is active.")
 
 
 class SpaceChannelItem(ChannelOut):
-    member_count: int
+    member_count: int = Field(description="Members whose account is active.")
 
 
 class SidebarItem(ChannelOut):
