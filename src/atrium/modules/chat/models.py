@@ -91,6 +91,9 @@ class ChannelMember(models.Model):
     channel_id: int
     user_id: int
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.channel_id}"
+
 
 class Message(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
@@ -147,6 +150,11 @@ class MessageRevision(models.Model):
     class Meta:
         ordering = ["-replaced_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"revision of {self.message_id}"
+
+    message_id: int
+
 
 class Mention(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="mentions")
@@ -157,6 +165,12 @@ class Mention(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["message", "user"], name="chat_mention_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.message_id}"
+
+    message_id: int
+    user_id: int
 
 
 class Reaction(models.Model):
@@ -172,6 +186,11 @@ class Reaction(models.Model):
             models.UniqueConstraint(fields=["message", "user", "emoji"],
                                     name="chat_reaction_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} on {self.message_id}"
+
+    message_id: int
 
 
 class Attachment(models.Model):
@@ -196,6 +215,9 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
 
     message_id: int | None
     blob_id: int
@@ -222,3 +244,6 @@ class Webhook(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
