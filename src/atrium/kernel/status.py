@@ -12,10 +12,19 @@ from django.conf import settings
 
 
 class QuietPerson(Protocol):
-    dnd_until: datetime | None
-    quiet_hours_start: time | None
-    quiet_hours_end: time | None
-    time_zone: str
+    """A User, or any record with the same four fields (chat's notification `Person`)."""
+
+    @property
+    def dnd_until(self) -> datetime | None: ...
+
+    @property
+    def quiet_hours_start(self) -> time | None: ...
+
+    @property
+    def quiet_hours_end(self) -> time | None: ...
+
+    @property
+    def time_zone(self) -> str: ...
 
 
 @lru_cache(maxsize=1)

@@ -25,14 +25,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from atrium.kernel import events
 from atrium.kernel.models import User
+from atrium.kernel.status import do_not_disturb
 from atrium.modules.chat.abilities import readers_among
 from atrium.modules.chat.events import Notify, NotifyReason
 from atrium.modules.chat.models import Channel, ChannelMember, Message, NotifyLevel
@@ -76,23 +75,8 @@ class Person:
         )
 
 
-def _zone(name: str) -> Any:
-    try:
-        return ZoneInfo(name) if name else ZoneInfo(settings.TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
-
-
 def in_do_not_disturb(person: Person, now: datetime) -> bool:
-    if person.dnd_until is not None and person.dnd_until > now:
-        return True
-    start, end = person.quiet_hours_start, person.quiet_hours_end
-    if start is None or end is None or start == end:
-        return False
-    local = now.astimezone(_zone(person.time_zone)).time().replace(tzinfo=None)
-    if start < end:
-        return start <= local < end
-    return local >= start or local < end  # crosses midnight, e.g. 22:00 → 07:00
+    return do_not_disturb(person, now)
 
 
 def reason_for(facts: Facts, person: Person) -> NotifyReason | None:
