@@ -165,7 +165,11 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = []
     for item in exc.errors:
-        location = [str(p) for p in item.get("loc", []) if p not in ("body", "payload")]
+        location = [str(p) for p in item.get("loc", [])]
+        # ("body", "payload", "name") names the field `name`; a field may itself be "body".
+        for prefix in ("body", "payload"):
+            if location[:1] == [prefix]:
+                location = location[1:]
         problems.append({"field": ".".join(location), "message": str(item.get("msg", ""))})
     first = problems[0] if problems else {"field": "", "message": _("Invalid input.")}
     message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
