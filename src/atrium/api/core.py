@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -212,6 +213,7 @@ def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
         request, error_body("too_large", _("The request body is too large.")), status=413)
 
 
+@api.exception_handler(MultiPartParserError)
 @api.exception_handler(SuspiciousOperation)
 def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(
