@@ -98,3 +98,26 @@ def test_demo_joins_an_existing_organisation_without_new_owner(atrium):
     assert list(User.objects.filter(role=OrgRole.OWNER)) == [owner]
     assert User.objects.get(email="claire.dumont@tilleuls.example").role == OrgRole.ADMIN
     assert shared_spaces().count() >= 12
+
+
+def test_demo_has_lively_chat(atrium):
+    """Channels in several spaces with threads, mentions, reactions and pins; a private
+    channel only its members read; direct conversations; all through the chat's rules."""
+    from atrium.kernel.abilities import abilities
+    from atrium.modules.chat.models import Channel, Mention, Message, Reaction
+
+    code, out, _err = atrium("demo", "--password", PASSWORD)
+    assert code == 0
+    assert "chat messages" in out
+    messages = Message.objects.all()
+    assert messages.count() >= 25
+    assert messages.filter(thread_root__isnull=False).count() >= 5
+    assert Mention.objects.exists() and Reaction.objects.count() >= 10
+    assert messages.filter(pinned_at__isnull=False).count() >= 2
+    assert messages.filter(mentions_channel=True).exists()
+    assert "<script" not in "".join(messages.values_list("html", flat=True))
+    private = Channel.objects.get(name="coordinators")
+    reader = User.objects.get(email__startswith="mathieu.caron")
+    outsider = User.objects.get(email__startswith="aissatou.diallo")
+    assert abilities(reader, private)["view"] and not abilities(outsider, private)["view"]
+    assert Channel.objects.filter(kind="direct").count() == 2

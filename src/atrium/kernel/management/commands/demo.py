@@ -59,7 +59,7 @@ class DemoLoader:
         self.hashed = make_password(password)
         self.people: dict[str, User] = {}
         self.spaces: dict[str, Space] = {}
-        self.counts = {"links": 0, "requests": 0, "memberships": 0}
+        self.counts = {"links": 0, "requests": 0, "memberships": 0, "messages": 0}
         self.org_created = False
         self.general: Space | None = None
 
@@ -75,6 +75,7 @@ class DemoLoader:
         for plan in data.SPACES:
             self._create_space(plan)
         self._invite_guests()
+        self._chat()
 
     def _profile(self, index: int, person: data.Person) -> dict[str, Any]:
         return {"job_title": person.job_title, "team": person.team,
@@ -152,6 +153,15 @@ class DemoLoader:
                         description=description, tags=tags)
             self.counts["links"] += 1
 
+    def _chat(self) -> None:
+        from atrium.kernel import modules as module_state
+
+        if not module_state.enabled_for_instance("chat"):
+            return
+        from atrium.modules.chat.demo import load_chat_demo
+
+        self.counts["messages"] = load_chat_demo(self.people, self.spaces)["messages"]
+
     def _invite_guests(self) -> None:
         for guest_key, places in data.GUEST_SPACES.items():
             guest = self.people[guest_key]
@@ -193,9 +203,11 @@ class Command(BaseCommand):
         guests = sum(1 for p in loader.people.values() if p.role == OrgRole.GUEST)
         self.stdout.write(_(
             "Demo loaded in %(seconds).1f s: %(people)d people (%(guests)d guests), "
-            "%(spaces)d spaces, %(links)d links, %(requests)d pending join requests."
+            "%(spaces)d spaces, %(links)d links, %(messages)d chat messages, "
+            "%(requests)d pending join requests."
         ) % {"seconds": seconds, "people": len(loader.people), "guests": guests,
              "spaces": len(loader.spaces), "links": loader.counts["links"],
+             "messages": loader.counts["messages"],
              "requests": loader.counts["requests"]})
         self.stdout.write(_("Sign in at %(url)s/accounts/login/ as, for example:")
                           % {"url": settings.SITE_URL})
