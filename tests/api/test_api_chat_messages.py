@@ -10,7 +10,8 @@ from urllib.parse import quote
 import pytest
 from django.utils import timezone
 
-from atrium.modules.chat.api.throttle import POSTS_PER_WINDOW
+from atrium.modules.chat.api import throttle
+from atrium.modules.chat.api.throttle import POSTS_PER_WINDOW, WINDOW_SECONDS
 from atrium.modules.chat.models import MAX_MESSAGE_CHARS, Message
 from tests.api.chat_fixtures import ChatApi, chat_api  # noqa: F401  (fixture)
 from tests.kernel.test_text import XSS as KERNEL_XSS
@@ -302,18 +303,23 @@ def test_search_refuses_bad_parameters(chat_api, query, field):
     assert response.json()["error"]["field"] == f"query.{field}"
 
 
-def test_a_flood_of_posts_is_throttled_for_its_sender_only(chat_api):
-    """Past the allowance one person gets 429 with Retry-After; others still post."""
+def test_a_flood_of_posts_is_throttled_for_its_sender_only(chat_api, monkeypatch):
+    """Past the allowance one person gets 429 with Retry-After, whichever token they use;
+    others still post; once the window has passed, so does the sender again."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(throttle, "clock", lambda: now[0])
     chat = chat_api.chat
     for n in range(POSTS_PER_WINDOW):
         assert _post(chat_api, "member", chat.private.pk, body=f"Flood {n}").status_code == 201
     refused = _post(chat_api, "member", chat.private.pk, body="One more")
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "throttled"
-    assert int(refused["Retry-After"]) >= 1
+    assert int(refused["Retry-After"]) == WINDOW_SECONDS
     assert Message.objects.count() == POSTS_PER_WINDOW
     assert _post(chat_api, "space_admin", chat.private.pk, body="Calm").status_code == 201
     other_token = chat_api.token_for(chat_api.world.member, "second device")
     again = chat_api.call(None, "POST", f"/chat/channels/{chat.private.pk}/messages",
                           {"body": "Still me"}, token=other_token)
     assert again.status_code == 429
+    now[0] += WINDOW_SECONDS
+    assert _post(chat_api, "member", chat.private.pk, body="Later").status_code == 201
