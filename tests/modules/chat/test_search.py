@@ -218,8 +218,8 @@ def test_results_carry_channel_and_author_without_more_queries(chat, django_asse
     w = chat.world
     for n in range(5):
         make_message(w.member, chat.public, f"zeppelin {n}")
-    # PostgreSQL adds one: SET LOCAL plan_cache_mode.
-    with django_assert_max_num_queries(14 if connection.vendor == "postgresql" else 13):
+    # PostgreSQL: settings, the planner's estimate, the search, settings restored.
+    with django_assert_max_num_queries(16 if connection.vendor == "postgresql" else 13):
         found = search_messages(w.member, "zeppelin")
         names = [(m.channel.name, m.channel.space.name, m.author.display_name) for m in found]
     assert len(names) == 5
@@ -231,3 +231,41 @@ def test_replies_are_found_too(chat):
     root = make_message(w.member, chat.public, "question")
     reply = make_message(w.space_admin, chat.public, "zeppelin answer", thread_root=root)
     assert found_ids(w.member, "zeppelin") == [reply.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search plans")
+@pytest.mark.parametrize(
+    ("cap", "window"),
+    [(10**9, 2),  # a rare word: the GIN index whole
+     (0, 10**9),  # a common word: the walk over the newest ids finds everything
+     (0, 2)],  # the walk finds too little: the rest from the index or the channels
+)
+@pytest.mark.parametrize("channels_cheaper", [True, False])
+def test_every_postgresql_plan_gives_the_same_answer(chat, monkeypatch, cap, window,
+                                                     channels_cheaper):
+    """Whichever way PostgreSQL is told to search, the answer is the same."""
+    from atrium.modules.chat import search_postgresql
+
+    w = chat.world
+    other = make_channel(w.space_admin, chat.space, name="other")
+    expected = []
+    for n in range(12):
+        channel = (chat.public, other, chat.private, chat.direct)[n % 4]
+        author = w.space_admin if channel is other else w.member
+        message = make_message(author, channel, f"zeppelin {n}" if n % 3 else f"airship {n}")
+        if n % 3:
+            expected.append(message.pk)
+    make_message(w.member, chat.public, "zeppelin gone").delete()
+    expected.reverse()
+    monkeypatch.setattr(search_postgresql, "CAP", cap)
+    monkeypatch.setattr(search_postgresql, "WINDOW", window)
+    estimate = search_postgresql._estimate
+    monkeypatch.setattr(search_postgresql, "_estimate", lambda cursor, condition, params: (
+        estimate(cursor, condition, params) * (1 if "search_vector" in condition
+                                               else 0 if channels_cheaper else 10**6)))
+    assert found_ids(w.member, "zeppelin") == expected
+    assert found_ids(w.member, "zeppelin", limit=3) == expected[:3]
+    assert found_ids(w.member, "zeppelin", before_id=expected[2]) == expected[3:]
+    assert found_ids(w.member, "zeppelin", author_id=w.space_admin.pk) == [
+        pk for pk in expected if Message.objects.get(pk=pk).channel_id == other.pk]
+    assert found_ids(w.outsider, "zeppelin") == []

@@ -1,7 +1,8 @@
 """Full-text search of the messages a person may read now.
 
 The index lives in the database (see migration 0002): SQLite FTS5 with external content, or
-a GIN index on `to_tsvector('atrium_search', body)` on PostgreSQL. Whatever the person
+a GIN index on a generated tsvector column on PostgreSQL (whose plans are in
+`search_postgresql`). Whatever the person
 types is cut into plain words first, so no query text can be an FTS5 or tsquery expression
 (quotes, operators, `*`, NUL bytes and very long input are all just words or nothing).
 
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -111,7 +112,10 @@ def search_messages(
         return []
     where, params = _filters(author_id, after, before, has_attachment, before_id)
     if connection.vendor == "postgresql":
-        snippets = _search_postgresql(terms, channels, where, params, limit)
+        from atrium.modules.chat.search_postgresql import search_ids
+
+        snippets = dict.fromkeys(search_ids(terms, channels, where, params, limit, before_id),
+                                 "")
     else:
         snippets = _search_sqlite(terms, channels, where, params, limit)
     if not snippets:
@@ -168,18 +172,3 @@ def _search_sqlite(terms: Sequence[str], channels: Sequence[int], where: str,
     with connection.cursor() as cursor:
         cursor.execute(sql, [OPEN, CLOSE, fts5_query(terms), *params, limit])
         return dict(cursor.fetchall())
-
-
-def _search_postgresql(terms: Sequence[str], channels: Sequence[int], where: str,
-                       params: list[Any], limit: int) -> dict[int, str]:
-    sql = (  # only the fixed conditions of _filters() are interpolated
-        "SELECT m.id FROM chat_message m "  # noqa: S608
-        f"WHERE to_tsvector({PG_CONFIG}, m.body) @@ plainto_tsquery({PG_CONFIG}, %s) "
-        f"AND m.channel_id = ANY(%s) AND {where} ORDER BY m.id DESC LIMIT %s"
-    )
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # A generic plan for a prepared search can be a thousand times slower on a rare
-        # word (see docs/benchmarks.md): always plan with the actual words.
-        cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        cursor.execute(sql, [" ".join(terms), list(channels), *params, limit])
-        return {pk: "" for (pk,) in cursor.fetchall()}

@@ -2,7 +2,8 @@
 
 SQLite: an FTS5 table with external content (the text is not stored twice) kept in step
 with `chat_message` by triggers; the `unicode61 remove_diacritics 2` tokenizer makes "ete"
-find "été". PostgreSQL: a GIN index on `to_tsvector('atrium_search', body)`, where
+find "été". PostgreSQL: a generated `search_vector` column, `to_tsvector('atrium_search',
+body)`, with a GIN index, where
 `atrium_search` is a copy of the `simple` configuration that also strips accents when the
 `unaccent` extension can be installed (it is "trusted" since PostgreSQL 13, so the database
 owner may), and is plain `simple` otherwise.
@@ -39,8 +40,14 @@ POSTGRES_UNACCENT = [
     """ALTER TEXT SEARCH CONFIGURATION atrium_search
        ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple""",
 ]
-POSTGRES_INDEX = """CREATE INDEX IF NOT EXISTS chat_message_body_search
-    ON chat_message USING gin (to_tsvector('atrium_search'::regconfig, body))"""
+# A stored column, not an expression index: checking a row against a query then costs a
+# read, not a to_tsvector() (about 25 µs with unaccent), which matters when the planner walks
+# the newest messages instead of the index. Django does not know the column; the database
+# fills it on every insert and update of `body`.
+POSTGRES_COLUMN = """ALTER TABLE chat_message ADD COLUMN search_vector tsvector
+    GENERATED ALWAYS AS (to_tsvector('atrium_search'::regconfig, body)) STORED"""
+POSTGRES_INDEX = """CREATE INDEX IF NOT EXISTS chat_message_search_vector
+    ON chat_message USING gin (search_vector)"""
 
 
 def forwards(apps, schema_editor):
@@ -56,6 +63,7 @@ def forwards(apps, schema_editor):
                     schema_editor.execute(statement)
         except DatabaseError:  # no unaccent here: accents stay significant
             pass
+        schema_editor.execute(POSTGRES_COLUMN)
         schema_editor.execute(POSTGRES_INDEX)
 
 
@@ -66,7 +74,8 @@ def backwards(apps, schema_editor):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS chat_message_fts_{name}")
         schema_editor.execute("DROP TABLE IF EXISTS chat_message_fts")
     elif vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS chat_message_body_search")
+        schema_editor.execute("DROP INDEX IF EXISTS chat_message_search_vector")
+        schema_editor.execute("ALTER TABLE chat_message DROP COLUMN IF EXISTS search_vector")
         schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS atrium_search")
 
 
