@@ -232,3 +232,15 @@ def test_purge_of_unsent_attachments(chat):
     assert Blob.objects.get(pk=old_unsent.blob_id).refcount == 0
     assert Blob.objects.get(pk=old_unsent.thumbnail_id).refcount == 0
     assert Blob.objects.get(pk=sent.blob_id).refcount == 1
+
+
+def test_purge_runs_with_the_housekeeping(chat, monkeypatch):
+    """The periodic housekeeping purges unsent attachments older than a day."""
+    from atrium.kernel import housekeeping
+
+    monkeypatch.setattr(housekeeping, "close_old_connections", lambda: None)
+    old = upload(chat.world.member, chat.public)
+    Attachment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    upload(chat.world.member, chat.public, b"new", "new.txt")
+    assert housekeeping.run_all()["chat.unsent_attachments"] == 1
+    assert Attachment.objects.count() == 1

@@ -16,3 +16,7 @@ class ChatConfig(AppConfig):
 
         registry.register(manifest)
         audiences.register()
+        from atrium.kernel import housekeeping
+        from atrium.modules.chat.actions.attachments import purge_unsent_attachments
+
+        housekeeping.register("chat.unsent_attachments", purge_unsent_attachments)

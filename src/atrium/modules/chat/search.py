@@ -117,7 +117,7 @@ def search_messages(
         snippets = dict.fromkeys(search_ids(terms, channels, where, params, limit, before_id),
                                  "")
     else:
-        snippets = _search_sqlite(terms, channels, where, params, limit)
+        snippets = _search_sqlite(terms, channels, where, params, limit, before_id)
     if not snippets:
         return []
     messages = Message.objects.filter(pk__in=list(snippets)).select_related(
@@ -158,15 +158,18 @@ def _filters(author_id: int | None, after: datetime | None, before: datetime | N
 
 
 def _search_sqlite(terms: Sequence[str], channels: Sequence[int], where: str,
-                   params: list[Any], limit: int) -> dict[int, str]:
+                   params: list[Any], limit: int, before_id: int | None) -> dict[int, str]:
     # CROSS JOIN keeps the full-text index as the outer loop: FTS5 walks its matches from
     # the newest rowid down and stops after `limit` readable ones.
     in_channels = ",".join(str(int(pk)) for pk in channels)
+    # The next page starts inside the index, not after walking the pages before it.
+    start = "" if before_id is None else f"AND chat_message_fts.rowid < {int(before_id)} "
     # Only integer ids and the fixed conditions of _filters() are interpolated.
     sql = (
         "SELECT m.id, snippet(chat_message_fts, 0, %s, %s, '…', 24) "  # noqa: S608
         "FROM chat_message_fts CROSS JOIN chat_message m ON m.id = chat_message_fts.rowid "
-        f"WHERE chat_message_fts MATCH %s AND m.channel_id IN ({in_channels}) AND {where} "
+        f"WHERE chat_message_fts MATCH %s {start}AND m.channel_id IN ({in_channels}) "
+        f"AND {where} "
         "ORDER BY chat_message_fts.rowid DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
