@@ -81,6 +81,7 @@ function maybeRead() {
   if (!channelId || !data.can.is_member || !data.at_end || document.hidden || !atBottom()) return;
   clearTimeout(readTimer);
   readTimer = setTimeout(async () => {
+    readTimer = null;
     const last = lastMainId();
     if (!last || last <= readSent) return;
     readSent = last;
@@ -88,6 +89,17 @@ function maybeRead() {
     if (result.ok) setCounts(entryOf(channelId), 0, 0);
   }, 400);
 }
+// Leaving right after a message arrived: the read position still reaches the server.
+addEventListener("pagehide", () => {
+  if (readTimer === null) return;
+  clearTimeout(readTimer);
+  const last = lastMainId(), token = document.querySelector("input[name=csrfmiddlewaretoken]");
+  if (!last || last <= readSent || !token) return;
+  const fields = new FormData();
+  fields.append("csrfmiddlewaretoken", token.value);
+  fields.append("message_id", last);
+  navigator.sendBeacon(`${data.base}read`, fields);
+});
 function renderReceipts() {
   if (!receipts || !data.receipts) return;
   const last = lastMainId();

@@ -20,7 +20,7 @@ function plural(key, n) {
   const form = new Intl.PluralRules(lang).select(n) === "one" ? "one" : "other";
   return t(`${key}_${form}`, {n});
 }
-const timeFormat = new Intl.DateTimeFormat(lang, {hour: "2-digit", minute: "2-digit", timeZone: zone});
+const timeFormat = new Intl.DateTimeFormat(lang, {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone});
 const dayFormat = new Intl.DateTimeFormat("en-CA", {year: "numeric", month: "2-digit", day: "2-digit", timeZone: zone});
 const longDay = new Intl.DateTimeFormat(lang, {weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone});
 const dayOf = (iso) => dayFormat.format(new Date(iso));
