@@ -8,13 +8,16 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from atrium.kernel.actions.modules import do_configure_space_module
 from atrium.modules.chat.models import Attachment, Channel, ChannelMember, Message
 from tests.api.chat_fixtures import ChatApi, chat_api  # noqa: F401  (fixture)
 from tests.api.conftest import PREFIX
-from tests.modules.chat.factories import make_message
+from tests.factories import make_user
+from tests.modules.chat.factories import make_channel, make_direct, make_message
 
 
 def _sidebar_ids(api: ChatApi, role: str) -> tuple[list[int], list[int]]:
@@ -371,3 +374,25 @@ def test_session_needs_the_csrf_token(chat_api, client_for):
     accepted = client.post(path, {"body": "Hi"}, content_type="application/json",
                            HTTP_X_CSRFTOKEN=token.value)
     assert accepted.status_code == 201
+
+
+def _queries(api: ChatApi, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.call("member", "GET", path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_lists_cost_a_bounded_number_of_queries_per_channel(chat_api):
+    """The sidebar and a space's channel list grow by at most two queries per channel
+    (its abilities: membership and the module switch), never by a query per field."""
+    chat, world = chat_api.chat, chat_api.world
+    paths = ["/chat/channels", f"/chat/spaces/{chat.space.pk}/channels"]
+    chat_api.secret("member")
+    before = [_queries(chat_api, path) for path in paths]
+    for _ in range(5):
+        channel = make_channel(world.space_admin, chat.space, members=[world.member])
+        make_message(world.space_admin, channel, "Hello")
+        make_direct(world.member, make_user())
+    after = [_queries(chat_api, path) for path in paths]
+    assert after[0] - before[0] <= 2 * 10  # five channels, five conversations
+    assert after[1] - before[1] <= 2 * 5

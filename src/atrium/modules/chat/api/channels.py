@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -55,6 +56,10 @@ def _sidebar_item(user: User, entry: queries.SidebarEntry) -> dict[str, Any]:
 def my_channels(request: HttpRequest) -> dict[str, Any]:
     user = viewer(request)
     found = queries.sidebar(user)
+    for group in found.spaces:  # one Space object per space: its module settings load once
+        for entry in group.channels:
+            entry.channel.space = group.space
+    prefetch_related_objects([e.channel for e in found.direct], "members")
     return {
         "spaces": [{"space_id": group.space.pk, "space_name": group.space.name,
                     "channels": [_sidebar_item(user, e) for e in group.channels]}
@@ -70,8 +75,10 @@ def my_channels(request: HttpRequest) -> dict[str, Any]:
 def space_channels(request: HttpRequest, space_id: SpaceId) -> list[dict[str, Any]]:
     user = viewer(request)
     space = access_space_module(user, space_id, "chat", Access.READ)
-    return [channel_out(user, c, member_count=getattr(c, "member_count", 0))
-            for c in queries.channels_of_space(user, space)]
+    channels = queries.channels_of_space(user, space)
+    for channel in channels:
+        channel.space = space
+    return [channel_out(user, c, member_count=getattr(c, "member_count", 0)) for c in channels]
 
 
 @router.post("/chat/spaces/{space_id}/channels",
