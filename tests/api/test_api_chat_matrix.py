@@ -23,7 +23,7 @@ from django.test import Client
 
 from atrium.modules.chat.actions import do_edit_message
 from atrium.modules.chat.actions.webhooks import do_create_webhook
-from tests.api.chat_fixtures import ChatApi, chat_api  # noqa: F401  (fixture)
+from tests.api.chat_fixtures import ChatApi, chat_api, open_chat_api  # noqa: F401  (fixtures)
 from tests.api.conftest import PREFIX
 from tests.modules.chat.factories import CHAT_ROLES, make_message
 
@@ -263,3 +263,29 @@ def test_nobody_outside_a_direct_conversation_reaches_it(chat_api):
         body = {"body": "Hi"} if method == "POST" else None
         response = chat_api.call("owner", method, found.path(template), body)
         assert response.status_code == 404, template
+
+
+def test_open_space_lets_the_organisation_read_public_channels(open_chat_api):
+    """In an open space the outsider and the organisation's admin read the public channel
+    (without writing in it); the admin moderates it; the private channel stays closed."""
+    api = open_chat_api
+    found = targets(api)
+    expected = {
+        ("outsider", "GET", "/chat/channels/{public}/messages"): 200,
+        ("outsider", "POST", "/chat/channels/{public}/messages"): 403,
+        ("outsider", "POST", "/chat/channels/{public}/join"): 403,
+        ("outsider", "GET", "/chat/messages/{public_message}/history"): 403,
+        ("outsider", "GET", "/chat/channels/{private}"): 404,
+        ("org_admin", "GET", "/chat/channels/{public}/messages"): 200,
+        ("org_admin", "GET", "/chat/messages/{public_message}/history"): 200,
+        ("org_admin", "GET", "/chat/channels/{private}/messages"): 403,
+        ("org_admin", "GET", "/chat/messages/{private_message}"): 404,
+        ("org_admin", "GET", "/chat/channels/{direct}"): 404,
+        ("org_admin", "DELETE", "/chat/messages/{public_message}"): 204,
+    }
+    got = {}
+    for role, method, template in expected:
+        body = {"body": "Hello"} if method == "POST" and "messages" in template else None
+        got[(role, method, template)] = call(api, role, method, found.path(template),
+                                             body).status_code
+    assert got == expected
