@@ -40,7 +40,7 @@ from atrium.modules.chat.api.schemas import (
     RevisionOut,
     ThreadOut,
 )
-from atrium.modules.chat.api.throttle import post_throttle
+from atrium.modules.chat.api.throttle import POSTS_PER_WINDOW, WINDOW_SECONDS, post_throttle
 from atrium.modules.chat.models import Attachment, Message
 
 router = Router(tags=["chat: messages"])
@@ -84,8 +84,9 @@ def _thread_root(channel_id: int, root_id: int | None) -> Message | None:
              description="Markdown, at most 40,000 characters (400 on `body` past that). "
              "`thread_root_id` replies in a thread; `attachment_ids` sends files uploaded "
              "to this channel first. Posting in a public channel joins it. Each person may "
-             "post 30 messages in 10 seconds; past that the answer is 429 (`throttled`) with "
-             "a `Retry-After` header.")
+             f"send {POSTS_PER_WINDOW} posts in {WINDOW_SECONDS} seconds (all their tokens "
+             "and sessions together); past that the answer is 429 (`throttled`) with a "
+             "`Retry-After` header.")
 def post_message(request: HttpRequest, channel_id: ChannelId,
                  payload: MessageIn) -> Status[dict[str, Any]]:
     user = viewer(request)
