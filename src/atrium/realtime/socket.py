@@ -21,7 +21,6 @@ import contextlib
 import json
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,6 +30,7 @@ from atrium.kernel.events import SessionRevoked
 from atrium.realtime import audiences, catchup, publish
 from atrium.realtime.hub import Hub, current_hub
 from atrium.realtime.presence import CLIENT_STATES, ONLINE
+from atrium.realtime.writer import FrameWriter
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +92,7 @@ class Socket:
         self.hub = hub
         self.keys: set[str] = set()
         self.wanted: set[str] = set()
-        self.out: deque[str] = deque()
-        self.wake = asyncio.Event()
+        self.writer = FrameWriter(send, MAX_QUEUE, lambda: self.close_soon(CLOSE_TOO_SLOW))
         self.closing: int | None = None
         self.held: list[dict[str, Any]] | None = []
         self.pending = 0
@@ -127,32 +126,13 @@ class Socket:
     # Outbound.
 
     def enqueue(self, text: str) -> None:
-        if self.closing is not None:
-            return
-        if len(self.out) >= MAX_QUEUE:
-            self.close_soon(CLOSE_TOO_SLOW)
-            return
-        self.out.append(text)
-        self.wake.set()
+        if self.closing is None:
+            self.writer.write({"type": "websocket.send", "text": text})
 
     def close_soon(self, code: int) -> None:
         if self.closing is None:
             self.closing = code
-            self.out.clear()
-            self.wake.set()
-
-    async def write_loop(self) -> None:
-        try:
-            while True:
-                await self.wake.wait()
-                self.wake.clear()
-                while self.out and self.closing is None:
-                    await self.send({"type": "websocket.send", "text": self.out.popleft()})
-                if self.closing is not None:
-                    await self.send({"type": "websocket.close", "code": self.closing})
-                    return
-        except Exception:  # the peer went away mid-send
-            self.closing = self.closing or 1006
+            self.writer.write_last({"type": "websocket.close", "code": code})
 
     # Holds: jobs that must see a consistent view before live events flow again.
 
@@ -340,7 +320,6 @@ async def serve_socket(user: Any, receive: Callable, send: Callable) -> None:
     await send({"type": "websocket.accept"})
     sock = Socket(user, send, hub)
     hub.attach(sock, keys)
-    writer = asyncio.get_running_loop().create_task(sock.write_loop())
     sock.enqueue(frame("hello", user_id=user.pk, last_id=latest))
     sock.request(sock._first_resume)
     await hub.presence.update(user.pk, id(sock), ONLINE)
@@ -358,7 +337,4 @@ async def serve_socket(user: Any, receive: Callable, send: Callable) -> None:
             task.cancel()
         with contextlib.suppress(Exception):
             await hub.presence.update(user.pk, id(sock), None)
-        sock.wake.set()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(writer, 1.0)
-        writer.cancel()
+        sock.writer.cancel()
