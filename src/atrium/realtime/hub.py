@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import weakref
@@ -176,5 +177,8 @@ def deliver_threadsafe(envelope: dict[str, Any]) -> None:
         if running is loop:
             hub.deliver(envelope)
         else:
+            # A fresh context: the caller's (a request's worker thread) holds asgiref's
+            # executor for that request, gone once it ends; a socket job started from this
+            # delivery (a rights re-check) would otherwise fail in database_sync_to_async.
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(hub.deliver, envelope)
+                loop.call_soon_threadsafe(hub.deliver, envelope, context=contextvars.Context())
