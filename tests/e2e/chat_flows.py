@@ -129,3 +129,16 @@ def open_direct(tab: Tab, name: str) -> int:
     match = re.search(r"/chat/c/(\d+)/$", page.url)
     assert match
     return int(match.group(1))
+
+
+def drop_file(tab: Tab, name: str, text: str) -> None:
+    """Drop a file on the conversation, as one dragged from the desktop would be."""
+    tab.page.locator(".chat-pane").evaluate(
+        """(pane, [name, text]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], name, {type: "text/plain"}));
+            for (const type of ["dragover", "drop"]) {
+                pane.dispatchEvent(new DragEvent(type,
+                    {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            }
+        }""", [name, text])

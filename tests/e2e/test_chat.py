@@ -14,6 +14,7 @@ from tests.e2e import axe
 from tests.e2e.chat_flows import (
     ChatWorld,
     create_channel,
+    drop_file,
     join_channels,
     join_space,
     message_with,
@@ -178,7 +179,23 @@ def test_two_people_chat_live(browser, world):
         .every((img) => img.complete && img.naturalWidth > 0)""")
     a.screenshot(path=f"{SHOTS}/chat-en-owner.png")
 
+    # A opens a direct conversation: it appears in B's sidebar live; once B has read it, A
+    # sees the receipt. A file B drops on it goes with B's next message.
+    direct = open_direct(owner, MEMBER)
+    send(owner, "Un café ?")
+    direct_entry = sidebar_entry(member, direct)
+    expect(direct_entry.locator(".count-unread .n")).to_have_text("1")
+    direct_entry.locator("a").click()
+    expect(message_with(member, "Un café")).to_be_visible()
+    expect(a.locator("#chat-receipts")).to_have_text(
+        t("en", "Seen by %(names)s") % {"names": MEMBER})
+    drop_file(member, "notes.txt", "bed 12: stable")
+    expect(b.locator(".chat-pane .pending li[data-id]")).to_have_count(1)
+    send(member, "Voici mes notes")
+    expect(message_with(owner, "Voici").locator(".file-name")).to_have_text("notes.txt")
+
     assert dialogs == []
+    assert "Traceback" not in world.server.log(), world.server.log()[-3000:]
     assert owner.console_errors == [] and member.console_errors == [], \
         (owner.console_errors, member.console_errors)
     owner.close()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from atrium.kernel.abilities import abilities, spaces_with_module_access
 from atrium.kernel.models import Access, Space
+from atrium.kernel.status import do_not_disturb
 from atrium.modules.chat import queries
 from atrium.modules.chat.abilities import MODULE
 from atrium.modules.chat.models import Channel, ChannelMember, NotifyLevel
@@ -38,7 +39,12 @@ CAN_KEYS = ("view", "post", "react", "pin", "join", "leave", "manage", "add_memb
 
 
 def chat_sidebar(user: Any, current: int | None = None) -> dict[str, Any]:
-    return {"chat_sidebar": queries.sidebar(user), "current_channel": current}
+    found = queries.sidebar(user)
+    now = timezone.now()
+    for entry in found.direct:
+        for person in entry.others:
+            person.chat_dnd = do_not_disturb(person, now)  # type: ignore[attr-defined]
+    return {"chat_sidebar": found, "current_channel": current}
 
 
 def page_data(user: Any, channel: Channel | None = None, **extra: Any) -> dict[str, Any]:
@@ -76,7 +82,7 @@ def sidebar(request: AuthedRequest) -> HttpResponse:
     return TemplateResponse(request, "chat/_sidebar.html", chat_sidebar(request.user))
 
 
-def title_of(channel: Channel, names: dict[int, dict[str, str]], user: Any) -> str:
+def title_of(channel: Channel, names: dict[int, dict[str, Any]], user: Any) -> str:
     if channel.is_direct:
         others = [p["name"] for pk, p in names.items() if pk != user.pk]
         return ", ".join(others) or user.display_name

@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from atrium.kernel.status import current_status, do_not_disturb
 from atrium.modules.chat.abilities import message_abilities
 from atrium.modules.chat.models import Channel, Message
 from atrium.modules.chat.present import message_payload
@@ -116,8 +117,11 @@ def items(messages: Iterable[Message], user: Any, channel_can: Mapping[str, bool
     return out
 
 
-def member_names(channel: Channel) -> dict[int, dict[str, str]]:
+def member_names(channel: Channel) -> dict[int, dict[str, Any]]:
     """The channel's members by id (names for mentions, reactions and receipts)."""
+    now = timezone.now()
     people = channel.members.select_related("user").order_by("user__full_name")[:2000]
-    return {m.user_id: {"name": m.user.display_name, "initials": m.user.initials}
+    return {m.user_id: {"name": m.user.display_name, "initials": m.user.initials,
+                        "status": " ".join(filter(None, current_status(m.user, now))),
+                        "dnd": do_not_disturb(m.user, now)}
             for m in people}

@@ -59,13 +59,14 @@ function bump(m) {
   const mentions = Number(entry.dataset.mentions || 0) + (NS.mentionsMe(m) ? 1 : 0);
   setCounts(entry, unread, mentions);
 }
-let refreshing = null;
+let refreshing = null, again = false;
 function refreshSidebar() {
-  if (refreshing) return;
+  if (refreshing) { again = true; return; }
   refreshing = setTimeout(async () => {
     const nav = document.querySelector(".chat-sidebar");
     const result = await NS.get(`${data.home}sidebar/`, true);
     refreshing = null;
+    if (again) { again = false; refreshSidebar(); }
     if (!nav || !result.ok || !result.text) return;
     const template = document.createElement("template");
     template.innerHTML = result.text;  // server-rendered fragment
@@ -170,6 +171,13 @@ const handlers = {
     }
     refreshSidebar();
   },
+  "person.status": (p) => {
+    setPresence(p.user_id, null, p.do_not_disturb);
+    for (const line of document.querySelectorAll(`[data-status-user="${Number(p.user_id)}"]`)) {
+      const text = [p.emoji, p.text].filter(Boolean).join(" ");
+      line.textContent = text ? ` · ${text}` : "";
+    }
+  },
   "chat.member": (p) => {
     if (p.user_id !== data.me.id) return;
     refreshSidebar();
@@ -201,11 +209,13 @@ function renderTyping() {
   clearTimeout(typingTimer);
   if (names.length) typingTimer = setTimeout(renderTyping, 1000);
 }
-function setPresence(userId, state) {
+function setPresence(userId, state, dnd) {
   for (const dot of document.querySelectorAll(`[data-presence-user="${Number(userId)}"]`)) {
-    dot.dataset.state = state;
-    dot.setAttribute("aria-label", t(`presence_${state}`));
-    dot.title = t(`presence_${state}`);
+    if (state) dot.dataset.state = state;
+    if (dnd !== undefined) dot.dataset.dnd = dnd ? "1" : "0";
+    const label = t(dot.dataset.dnd === "1" ? "presence_dnd" : `presence_${dot.dataset.state}`);
+    dot.setAttribute("aria-label", label);
+    dot.title = label;
   }
 }
 const followed = new Set();
