@@ -171,7 +171,11 @@ def do_post_message(actor: Any, channel: Channel, body: str, *,
     )
     if files:
         Attachment.objects.filter(pk__in=files).update(message=message)
-    Mention.objects.bulk_create(Mention(message=message, user_id=pk) for pk in mentioned)
+    made = Mention.objects.bulk_create(Mention(message=message, user_id=pk) for pk in mentioned)
+    # A new message has no reactions and exactly these mentions: its payload needs no query
+    # for them (posting is the hot path of chat).
+    _known(message, reactions=[], mentions=made,
+           attachments=None if files else [])
     if root is not None:
         Message.objects.filter(pk=root.pk).update(reply_count=F("reply_count") + 1,
                                                   last_reply_at=message.created_at)
@@ -189,6 +193,18 @@ def do_post_message(actor: Any, channel: Channel, body: str, *,
                 CHANNEL_AUDIENCE, channel.pk)
     notify_message(message, channel, mentioned=mentioned, root=root)
     return message
+
+
+def _known(message: Message, **related: list[Any] | None) -> None:
+    """Fill the related sets of `message` already known to the caller, as prefetch would."""
+    cache = message.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        if rows is None:
+            continue
+        queryset = getattr(message, name).all()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 def _locked(message: Message) -> Message:
