@@ -213,3 +213,28 @@ def test_search_finds_only_readable_messages_with_filters(chat: Chat):
     assert "<mark>plan</mark>" in with_files.content.decode()
     by_other = member.get(f"/chat/search/?q=plan&author={chat.world.member.pk}")
     assert "No message matches." in by_other.content.decode()
+
+
+def test_a_conversation_costs_the_same_queries_for_5_or_50_messages(chat: Chat):
+    """No query per message: reactions, files, mentions and rights are fetched in bulk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin, member = chat.world.space_admin, chat.world.member
+    browser = client(chat, "member")
+    path = f"/chat/c/{chat.general.pk}/"
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get(path).status_code == 200
+        return len(queries)
+
+    for n in range(5):
+        message = actions.do_post_message(admin, chat.general, f"first {n}")
+        actions.do_react(member, message, "👍", True)
+    cost()  # the session's first request writes its own bookkeeping
+    few = cost()
+    for n in range(45):
+        message = actions.do_post_message(admin, chat.general, f"more {n} <@{member.pk}>")
+        actions.do_react(member, message, "🎉", True)
+    assert cost() == few
