@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -189,6 +190,7 @@ def main() -> int:
             server.stop()
         if args.scaled:
             pg.drop(DATABASE)
+        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

@@ -16,6 +16,7 @@ the same number of idle sockets under the same uvicorn.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -145,6 +146,7 @@ def main() -> int:
         procs.stop(raw)
         if server is not None:
             server.stop()
+        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
 import tempfile
 import time
@@ -153,6 +154,7 @@ def main() -> int:
                 pg.drop(name)
             except Exception as error:
                 print(f"could not drop {name}: {error}", file=sys.stderr)
+        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 
