@@ -30,7 +30,9 @@ class CatchUp:
 
 
 def latest_event_id() -> int:
-    return EventRecord.objects.aggregate(top=Max("id"))["top"] or 0
+    """The id a fresh page resumes from. Never below the retention horizon: once every event
+    has been purged (a quiet week), resuming from 0 would be told to reload, forever."""
+    return max(EventRecord.objects.aggregate(top=Max("id"))["top"] or 0, purged_through())
 
 
 def purged_through() -> int:

@@ -106,9 +106,9 @@ class Hub:
         subscribed_before = False
         delay = 0.2
         while True:
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
-                pubsub = client.pubsub(ignore_subscribe_messages=True)
-                await pubsub.subscribe(publish.CHANNEL)
+                await pubsub.subscribe(publish.channel())
                 self.ready.set()
                 delay = 0.2
                 if subscribed_before:
@@ -121,10 +121,17 @@ class Hub:
                     if message.get("type") == "message":
                         self.deliver(json.loads(message["data"]))
             except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+                    await client.aclose()
                 raise
             except Exception:  # any Redis failure: wait, then resubscribe
                 log.warning("lost the Redis event channel; resubscribing", exc_info=True)
                 self.ready.clear()
+                # redis-py may have reconnected and resubscribed this one before raising:
+                # closed, or it would stay subscribed, unread, with Redis buffering every event.
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -133,14 +140,20 @@ class Hub:
             import redis.asyncio as aioredis
 
             self._async_redis = aioredis.Redis.from_url(publish.redis_url())
-        await self._async_redis.publish(publish.CHANNEL, text)
+        await self._async_redis.publish(publish.channel(), text)
 
     async def close(self) -> None:
+        """Stop listening and close this hub's Redis connections."""
         if self._listen_task is not None:
             self._listen_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._listen_task
             self._listen_task = None
+        await self.presence.close()
+        if self._async_redis is not None:
+            with contextlib.suppress(Exception):
+                await self._async_redis.aclose()
+            self._async_redis = None
 
 
 # One hub per event loop (normally one per process; tests run several loops one after another).

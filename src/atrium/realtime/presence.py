@@ -83,9 +83,18 @@ class Presence:
             self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
         return self._redis
 
+    async def close(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
+        if self._redis is not None:
+            with contextlib.suppress(Exception):
+                await self._redis.aclose()
+            self._redis = None
+
     @staticmethod
     def _key(user_id: int) -> str:
-        return f"atrium:presence:{user_id}"
+        return f"{publish.namespace()}:presence:{user_id}"
 
     async def _write_shared(self, user_id: int) -> None:
         state = self.local_state(user_id)

@@ -5,17 +5,23 @@ routing fields around it. Without Redis the envelope goes straight to this proce
 with `REDIS_URL` it is published once on one Redis channel that every worker's hub listens to,
 so an event written anywhere reaches sockets held anywhere. Durability never depends on this
 path: the event is already in `EventRecord`, and catch-up fills any gap.
+
+Redis pub/sub ignores the database number, so two instances on one Redis server (staging and
+production, two test runs) would hear each other's events and push them to their own sockets
+following the same audience keys: the channel and Redis keys are named after the database
+the workers of one instance share.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from typing import Any
 
 from django.conf import settings
 
-CHANNEL = "atrium:events"
+PREFIX = "atrium"
 
 _redis_lock = threading.Lock()
 _redis_client: Any = None
@@ -46,6 +52,17 @@ def redis_url() -> str:
     return getattr(settings, "REDIS_URL", "") or ""
 
 
+def namespace() -> str:
+    """`atrium:<digest of the database's location>`: shared by the workers of one instance."""
+    database = settings.DATABASES["default"]
+    where = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return f"{PREFIX}:{hashlib.sha256(where.encode()).hexdigest()[:16]}"
+
+
+def channel() -> str:
+    return f"{namespace()}:events"
+
+
 def _client() -> Any:
     global _redis_client
     with _redis_lock:
@@ -59,7 +76,7 @@ def _client() -> Any:
 def publish(envelope: dict[str, Any]) -> None:
     """Send from synchronous code (an action's on-commit callback, a task)."""
     if redis_url():
-        _client().publish(CHANNEL, dumps(envelope))
+        _client().publish(channel(), dumps(envelope))
         return
     from atrium.realtime.hub import deliver_threadsafe
 

@@ -45,6 +45,7 @@ MAX_QUEUE = 5_000
 MAX_HELD = 5_000
 MAX_SUBSCRIPTIONS = 200
 RESUME_WAIT = 10.0
+SKIP_WINDOW = 30.0  # seconds an event's publish may lag behind its commit
 RATE_PER_SECOND = 20.0
 BURST = 60.0
 STRIKES_BEFORE_CLOSE = 200
@@ -97,11 +98,13 @@ class Socket:
         self.held: list[dict[str, Any]] | None = []
         self.pending = 0
         self.skip: set[int] = set()
+        self.skip_until = 0.0
         self.lock = asyncio.Lock()
         self.bucket = TokenBucket(RATE_PER_SECOND, BURST)
         self.strikes = 0
         self.first_resume: asyncio.Future[tuple[int | None, list[int]]] = (
             asyncio.get_running_loop().create_future())
+        self.next_resume: asyncio.Future[tuple[int | None, list[int]]] | None = None
         self.tasks: set[asyncio.Task[None]] = set()
 
     # Called by the hub, synchronously, in the event loop.
@@ -113,15 +116,31 @@ class Socket:
             self.held.append(envelope)
             if len(self.held) > MAX_HELD:
                 self.close_soon(CLOSE_TOO_SLOW)
+        elif self.skip and self._sent_already(envelope):
+            return
         else:
             self.enqueue(envelope["t"])
+
+    def _sent_already(self, envelope: dict[str, Any]) -> bool:
+        """The catch-up reads events once committed; their publish may reach this worker
+        later, after the hold ended (a busy loop, Redis): the client has them already."""
+        if time.monotonic() > self.skip_until:
+            self.skip = set()
+            return False
+        return envelope.get("id") in self.skip
 
     def on_control(self, control: str) -> None:
         if control == "rights":
             self.request(self._recheck)
 
     def resync(self) -> None:
+        """Ask the client to resume, holding live events until it does: they would otherwise
+        arrive before its `resume` (sent with an older last id) and again in the catch-up."""
+        if not self.first_resume.done() or self.next_resume is not None:
+            return  # a resume is awaited already: its catch-up reads the database after now
         self.enqueue(frame("resync"))
+        self.next_resume = asyncio.get_running_loop().create_future()
+        self.request(self._next_resume)
 
     # Outbound.
 
@@ -163,13 +182,24 @@ class Socket:
                 self.close_soon(CLOSE_REVOKED)
             elif envelope["a"] in self.keys and envelope.get("id") not in self.skip:
                 self.enqueue(envelope["t"])
-        self.skip = set()
 
     async def _first_resume(self) -> None:
         try:
             last_id, recent = await asyncio.wait_for(self.first_resume, RESUME_WAIT)
         except TimeoutError:
             return
+        await self._catch_up(last_id, recent)
+
+    async def _next_resume(self) -> None:
+        waiting = self.next_resume
+        if waiting is None:
+            return
+        try:
+            last_id, recent = await asyncio.wait_for(waiting, RESUME_WAIT)
+        except TimeoutError:
+            return
+        finally:
+            self.next_resume = None
         await self._catch_up(last_id, recent)
 
     async def _catch_up(self, last_id: int | None, recent: list[int]) -> None:
@@ -183,7 +213,10 @@ class Socket:
             return
         for _pk, text in result.frames:
             self.enqueue(text)
-        self.skip = {pk for pk, _ in result.frames} | set(recent)
+        if time.monotonic() > self.skip_until:
+            self.skip = set()
+        self.skip |= {pk for pk, _ in result.frames} | set(recent)
+        self.skip_until = time.monotonic() + SKIP_WINDOW
         self.enqueue(frame("caught_up", count=len(result.frames)))
 
     async def _recheck(self) -> None:
@@ -214,7 +247,7 @@ class Socket:
             return
         try:
             message = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
             self.error("bad_frame", "The frame is not valid JSON.")
             return
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
@@ -245,6 +278,8 @@ class Socket:
                   if isinstance(i, int) and not isinstance(i, bool)]
         if not self.first_resume.done():
             self.first_resume.set_result((last_id, recent))
+        elif self.next_resume is not None and not self.next_resume.done():
+            self.next_resume.set_result((last_id, recent))
         else:
             self.request(lambda: self._catch_up(last_id, recent))
 
