@@ -1,15 +1,15 @@
 """Full-text search of the messages a person may read now.
 
 The index lives in the database (see migration 0002): SQLite FTS5 with external content, or
-a GIN index on a generated tsvector column on PostgreSQL (whose plans are in
-`search_postgresql`). Whatever the person
-types is cut into plain words first, so no query text can be an FTS5 or tsquery expression
-(quotes, operators, `*`, NUL bytes and very long input are all just words or nothing).
+a GIN index on a generated tsvector column on PostgreSQL (whose plans are explained in
+`search_postgresql`). Whatever the person types is cut into plain words first, so no query
+text can be an FTS5 or tsquery expression (quotes, operators, `*`, NUL bytes and very long
+input are all just words, or nothing).
 
 Rights are applied in the same query: only channels the person may read at this moment
-(`readable_channel_ids` of the chat abilities), never deleted messages. Results come newest
-first, each `Message` with its channel and author loaded and a `snippet` attribute: the
-matching passage, HTML-escaped, with the matched words inside `<mark>`.
+(the chat abilities' bulk rules), never deleted messages. Results come newest first, each
+`Message` with its channel and author loaded and a `snippet` attribute: the matching
+passage, HTML-escaped, with the matched words inside `<mark>`.
 """
 
 from __future__ import annotations

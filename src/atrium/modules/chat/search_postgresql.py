@@ -3,16 +3,16 @@ may read, in bounded time whatever the words and the person.
 
 No single plan is good for every case, and the planner cannot know that a word is common
 overall yet absent from what this person reads (assuming matches spread evenly, it walked
-all of 1M rows backwards for such a word in the benchmark: 1.5 s). Three ways, each with a
-cost that can be bounded:
-- the GIN index gives every match of the words: its cost grows with how often they occur
-  (the bitmap of a word found in 600k of 1M messages alone took 0.6 s);
-- the channel index gives every message the person may read: its cost grows with that;
-- walking the newest ids backwards stops at the first readable matches: cheap for a word
-  common in what the person reads, and bounded here to the newest WINDOW ids.
-The planner's own estimates (EXPLAIN, a planning without a scan) choose: the index for a
-word found at most CAP times; otherwise the walk, then for what it did not find, the
-cheaper of the index and the channels.
+all of 1M rows backwards for such a word in the benchmark: 1.5 s). The ways used here, each
+with a cost that can be bounded:
+- the GIN index, reading the row of every match to check its channel: cost grows with how
+  often the words occur (used up to CAP matches, as the planner estimates them);
+- walking the newest ids backwards, which stops at the first readable matches: cheap for
+  a word common in what the person reads, bounded to the newest WINDOW ids;
+- for what that walk did not find: every readable message through the channel index, when
+  the person reads few (SMALL); otherwise the GIN index with the channel inside it
+  (`gin (search_vector, channel_id)`, btree_gin), which finds the readable matches without
+  reading any other row.
 
 Planner switches (`enable_seqscan`, `enable_indexscan`) are set for the transaction and
 restored before returning; `(m.channel_id + 0)` keeps the planner from intersecting with the
@@ -27,8 +27,9 @@ from typing import Any
 
 from django.db import connection, transaction
 
-CAP = 20_000  # estimated matches below which the GIN index is read whole
+CAP = 5_000  # estimated matches below which the rows of every match are read
 WINDOW = 20_000  # newest ids walked backwards for a common word
+SMALL = 20_000  # estimated readable messages below which each is checked
 QUERY = "plainto_tsquery('atrium_search'::regconfig, %s)"
 
 
@@ -73,19 +74,21 @@ def search_ids(terms: Sequence[str], channels: Sequence[int], where: str, params
 
 
 def _by_index(cursor: Any, text: str, channels: list[int], where: str, params: list[Any],
-              limit: int, upper: int, switch: bool = True) -> list[int]:
-    if switch:
-        _switch(cursor, "off", "off")  # a bitmap scan of the GIN index, nothing else
+              limit: int, upper: int, channel_in_index: bool) -> list[int]:
+    """Bitmap scan of the GIN index; the channels checked in the index itself, or on the
+    rows (`+ 0` hides the column from the planner)."""
+    column = "m.channel_id" if channel_in_index else "(m.channel_id + 0)"
     cursor.execute(
         f"SELECT m.id FROM chat_message m WHERE m.search_vector @@ {QUERY} "  # noqa: S608
-        f"AND m.id < %s AND (m.channel_id + 0) = ANY(%s) AND {where} "
+        f"AND m.id < %s AND {column} = ANY(%s) AND {where} "
         "ORDER BY m.id DESC LIMIT %s", [text, upper, channels, *params, limit])
     return [pk for (pk,) in cursor.fetchall()]
 
 
 def _by_channels(cursor: Any, text: str, channels: list[int], where: str, params: list[Any],
                  limit: int, upper: int) -> list[int]:
-    _switch(cursor, "on", "off")  # a bitmap scan of the channel index, not a walk of ids
+    """Every readable message through the channel index, each checked for the words."""
+    _switch(cursor, "on", "off")
     cursor.execute(
         "SELECT m.id FROM chat_message m WHERE m.channel_id = ANY(%s) AND m.id < %s "  # noqa: S608
         f"AND (m.search_vector || ''::tsvector) @@ {QUERY} AND {where} "
@@ -95,9 +98,8 @@ def _by_channels(cursor: Any, text: str, channels: list[int], where: str, params
 
 def _steps(cursor: Any, text: str, channels: list[int], where: str, params: list[Any],
            limit: int, upper: int) -> list[int]:
-    matches = _estimate(cursor, f"search_vector @@ {QUERY}", [text])
-    if matches <= CAP:
-        return _by_index(cursor, text, channels, where, params, limit, upper, switch=False)
+    if _estimate(cursor, f"search_vector @@ {QUERY}", [text]) <= CAP:
+        return _by_index(cursor, text, channels, where, params, limit, upper, False)
     # A common word: the newest messages hold enough readable matches, unless the word
     # is common only where this person cannot read.
     low = max(upper - WINDOW, 0)
@@ -109,6 +111,8 @@ def _steps(cursor: Any, text: str, channels: list[int], where: str, params: list
     found = [pk for (pk,) in cursor.fetchall()]
     if len(found) == limit or low == 0:
         return found
-    readable = _estimate(cursor, "channel_id = ANY(%s) AND id < %s", [channels, low])
-    rest = _by_index if matches <= readable else _by_channels
-    return found + rest(cursor, text, channels, where, params, limit - len(found), low)
+    rest = limit - len(found)
+    if _estimate(cursor, "channel_id = ANY(%s) AND id < %s", [channels, low]) <= SMALL:
+        return found + _by_channels(cursor, text, channels, where, params, rest, low)
+    _switch(cursor, "off", "off")
+    return found + _by_index(cursor, text, channels, where, params, rest, low, True)
