@@ -258,6 +258,7 @@ async function loadOlder() {
     if (firstDay && firstDay.classList.contains("chat-day") && lastOlder && firstDay.dataset.day === lastOlder.dataset.day) firstDay.remove();
     NS.decorate(older);
     mainList.prepend(older);
+    if (NS.isContinuation(first.previousElementSibling, first)) first.classList.add("msg-cont");
     log.scrollTop = top + (log.scrollHeight - height);
     if (result.headers.get("X-Chat-More") !== "1") {
       const start = document.createElement("p");

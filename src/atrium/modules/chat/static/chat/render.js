@@ -237,4 +237,4 @@ async function answer(call) {
 }
 
 Object.assign(NS, {send, get, data, t, plural, dayOf, nameOf, mentionsMe, abilitiesFor, threadUrl,
-  renderMessage, updateMessage, renderReactions, setPinned, setReplies, decorate, place, island});
+  renderMessage, updateMessage, renderReactions, isContinuation, setPinned, setReplies, decorate, place, island});
