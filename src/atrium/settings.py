@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "atrium.kernel.memo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "atrium.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,6 +93,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
+    }
+elif config.env_int("ATRIUM_DB_POOL_SIZE", 10) > 0:
+    # Under ASGI every request runs in a thread of its own, so a per-thread persistent
+    # connection cannot be reused; a pool (psycopg_pool) hands connections back instead of
+    # opening one per request and per websocket database hop.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": config.env_int("ATRIUM_DB_POOL_SIZE", 10), "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

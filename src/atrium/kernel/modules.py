@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from atrium.kernel import registry
+from atrium.kernel import memo, registry
 from atrium.kernel.models import InstanceModule, Space, SpaceModule
 
 
@@ -16,17 +16,18 @@ class SpaceModuleSetting:
 
 
 def enabled_for_instance(module_id: str) -> bool:
-    manifest = registry.get(module_id)
-    if manifest is None:
+    if registry.get(module_id) is None:
         return False
-    row = InstanceModule.objects.filter(module_id=module_id).values_list("enabled", flat=True)
-    found = list(row)
-    return found[0] if found else manifest.enabled_by_default
+    return instance_states()[module_id]
 
 
 def instance_states() -> dict[str, bool]:
-    stored = dict(InstanceModule.objects.values_list("module_id", "enabled"))
-    return {m.id: stored.get(m.id, m.enabled_by_default) for m in registry.all_modules()}
+    """Every module's instance switch, in one query (remembered for the request)."""
+    def load() -> dict[str, bool]:
+        stored = dict(InstanceModule.objects.values_list("module_id", "enabled"))
+        return {m.id: stored.get(m.id, m.enabled_by_default) for m in registry.all_modules()}
+
+    return dict(memo.remember("instance_modules", load))
 
 
 def space_setting(space: Space, module_id: str) -> SpaceModuleSetting:

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from atrium.kernel import audit, events, registry
+from atrium.kernel import audit, events, memo, registry
 from atrium.kernel import modules as module_state
 from atrium.kernel.abilities import abilities
 from atrium.kernel.errors import ActionError, Forbidden
@@ -29,6 +29,7 @@ def do_switch_instance_module(actor: User, module_id: str, enabled: bool,
         raise Forbidden(_("Only the organisation's admins can switch modules."))
     _manifest(module_id)
     InstanceModule.objects.update_or_create(module_id=module_id, defaults={"enabled": enabled})
+    memo.forget()
     events.emit(events.ModuleSwitched(module_id=module_id, space_id=None, enabled=enabled),
                 "org", 0)
     events.rights_changed("all", 0)

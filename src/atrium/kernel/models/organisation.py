@@ -41,7 +41,11 @@ class Organisation(models.Model):
 
     @classmethod
     def current(cls) -> Organisation | None:
-        return cls.objects.order_by("pk").first()
+        from atrium.kernel import memo
+
+        # Not remembered while there is none: the setup page creates it mid-request.
+        return memo.remember("organisation", lambda: cls.objects.order_by("pk").first(),
+                             keep_none=False)
 
     def allowed_domains(self) -> list[str]:
         return [d.strip().lower().lstrip("@") for d in self.signup_domains.split(",") if d.strip()]
