@@ -35,8 +35,11 @@ def test_broken_manifests_fail_the_start_up_checks(scratch_registry):
     scratch_registry.register(ModuleManifest(
         id="navonly", name="Nav", description="", icon="x",
         nav=(NavEntry(label="x", url_name="x"),)))
+    scratch_registry.register(ModuleManifest(
+        id="topnav", name="Top", description="", icon="x",
+        top_nav=NavEntry(label="x", url_name="x")))
     ids = {error.id for error in check_module_manifests()}
-    assert {"atrium.E001", "atrium.E002", "atrium.E003", "atrium.E004"} <= ids
+    assert {"atrium.E001", "atrium.E002", "atrium.E003", "atrium.E004", "atrium.E006"} <= ids
 
 
 @pytest.mark.parametrize("module_id", ["", "A", "has space", "x" * 40, "links"])

@@ -101,3 +101,17 @@ def test_last_space_admin_cannot_leave(client_for):
     response = client.post(f"/s/{world.space.slug}/leave/", follow=True)
     assert "another admin" in response.content.decode()
     assert world.space.memberships.filter(user=world.space_admin).exists()
+
+
+def test_top_bar_links_to_chat_while_it_is_on(client_for, world):
+    """Signed-in people (guests too) find Chat in the top bar; switched off, it is gone."""
+    from atrium.kernel.actions.modules import do_switch_instance_module
+
+    for person in (world.member, world.guest):
+        html = client_for(person).get("/spaces/").content.decode()
+        assert 'href="/chat/"' in html
+    html = client_for(world.member).get("/chat/").content.decode()
+    assert '<a href="/chat/" aria-current="page">' in html
+    do_switch_instance_module(world.owner, "chat", False)
+    assert 'href="/chat/"' not in client_for(world.member).get("/spaces/").content.decode()
+    assert 'href="/chat/"' not in client_for(None).get("/accounts/login/").content.decode()

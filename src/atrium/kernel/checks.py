@@ -45,6 +45,8 @@ def check_module_manifests(app_configs: Any = None, **kwargs: Any) -> list[Error
             except Exception as error:
                 errors.append(Error(f"{where}: api_router {manifest.api_router!r}: {error}",
                                     id="atrium.E002"))
+        if manifest.top_nav and not manifest.root_urls:
+            errors.append(Error(f"{where}: top_nav needs root_urls", id="atrium.E006"))
         if manifest.nav and not manifest.urls:
             errors.append(Error(f"{where}: declares navigation but no urls", id="atrium.E003"))
         for event_type in manifest.event_types:

@@ -55,6 +55,9 @@ class ModuleManifest:
     api_router: str | None = None
     # URLs mounted at /<id>/ for pages across spaces (a module's home, direct messages).
     root_urls: str | None = None
+    # A link in the top bar to the module's cross-space home (a name in `root_urls`), shown
+    # to signed-in people while the module is on for the instance.
+    top_nav: NavEntry | None = None
     enabled_by_default: bool = True
     default_member_access: Access = Access.WRITE
     default_reader_access: Access = Access.READ

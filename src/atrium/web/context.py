@@ -7,6 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from django.urls import reverse
+
+from atrium.kernel import modules as module_state
+from atrium.kernel import registry
 from atrium.kernel.abilities import abilities
 from atrium.kernel.models import Organisation, Space
 
@@ -24,8 +28,21 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         org = Organisation.current()
         return abilities(user, org) if org else {}
 
+    def top_modules() -> list[dict[str, Any]]:
+        if not user.is_authenticated:
+            return []
+        states = module_state.instance_states()
+        found = []
+        for m in registry.all_modules():
+            if m.top_nav and states.get(m.id):
+                url = reverse(m.top_nav.url_name)
+                found.append({"label": m.top_nav.label, "url": url,
+                              "current": request.path.startswith(url)})
+        return found
+
     return {
         "org": SimpleLazyObject(Organisation.current),
+        "top_modules": SimpleLazyObject(top_modules),
         "my_spaces": SimpleLazyObject(my_spaces),
         "org_can": SimpleLazyObject(org_abilities),
     }

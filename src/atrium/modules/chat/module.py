@@ -26,4 +26,5 @@ manifest = ModuleManifest(
     urls="atrium.modules.chat.urls",
     api_router="atrium.modules.chat.api:router",
     root_urls="atrium.modules.chat.root_urls",
+    top_nav=NavEntry(label=_("Chat"), url_name="chat_root:home"),
 )
