@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
-
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from atrium.kernel import modules as module_state
 from atrium.kernel import registry
