@@ -28,7 +28,7 @@ def remember(key: str, compute: Callable[[], T], *, keep_none: bool = True) -> T
         found = compute()
         if found is not None or keep_none:
             memo[key] = found
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def forget() -> None:
