@@ -172,10 +172,11 @@ def do_post_message(actor: Any, channel: Channel, body: str, *,
     if files:
         Attachment.objects.filter(pk__in=files).update(message=message)
     made = Mention.objects.bulk_create(Mention(message=message, user_id=pk) for pk in mentioned)
-    # A new message has no reactions and exactly these mentions: its payload needs no query
-    # for them (posting is the hot path of chat).
+    # A new message has no reactions, exactly these mentions and these files: its payload
+    # (for the event and the caller's answer) needs no further query. Posting is chat's hot
+    # path.
     _known(message, reactions=[], mentions=made,
-           attachments=None if files else [])
+           attachments=list(Attachment.objects.filter(pk__in=files)) if files else [])
     if root is not None:
         Message.objects.filter(pk=root.pk).update(reply_count=F("reply_count") + 1,
                                                   last_reply_at=message.created_at)

@@ -90,14 +90,17 @@ def _thread_root(channel_id: int, root_id: int | None) -> Message | None:
 def post_message(request: HttpRequest, channel_id: ChannelId,
                  payload: MessageIn) -> Status[dict[str, Any]]:
     user = viewer(request)
-    channel, _can = read_channel(user, channel_id)
+    channel, can = read_channel(user, channel_id)
     root = _thread_root(channel.pk, payload.thread_root_id)
     files = [Attachment(pk=pk) for pk in dict.fromkeys(payload.attachment_ids)]
     with fields_named(thread_root="thread_root_id", attachments="attachment_ids"):
         message = actions.do_post_message(user, channel, payload.body, thread_root=root,
                                           also_in_channel=payload.also_in_channel,
                                           attachments=files)
-    return Status(201, message_out(user, detailed(message), abilities(user, channel)))
+    if not can["is_member"]:
+        can = abilities(user, channel)  # posting joined the channel
+    # The action hands back the message with everything its payload reads.
+    return Status(201, message_out(user, message, can))
 
 
 def _answer(user: Any, message: Message) -> dict[str, Any]:
