@@ -69,7 +69,7 @@ class QuietHoursForm(forms.Form):
         zones = sorted(time_zone_names())
         field = self.fields["time_zone"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("The organisation's"))] + [(name, name) for name in zones]
+        field.choices = [("", _("The organisation's time zone"))] + [(name, name) for name in zones]
 
 
 def _apply(request: AuthedRequest, user: User) -> str | None:

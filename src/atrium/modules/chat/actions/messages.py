@@ -222,7 +222,7 @@ def do_edit_message(actor: Any, message: Message, body: str) -> Message:
     actor = require_active(actor)
     message = _locked(message)
     if not abilities(actor, message)["edit"]:
-        raise Forbidden(_("You may only edit your own messages, while you may post here."))
+        raise Forbidden(_("You may only edit your own messages, and only while you may post here."))
     body = clean_body(body)
     if not body.strip() and not message.has_attachment:
         raise ActionError(_("A message cannot be empty: delete it instead."),

@@ -170,7 +170,7 @@ def _managed_channel(request: HttpRequest, channel_id: int) -> Channel:
     user = viewer(request)
     channel, can = seen_channel(user, channel_id)
     if not (can["manage"] and can["view"]) or channel.is_direct:
-        raise Forbidden(_("Only the channel's managers who read it handle its webhooks."))
+        raise Forbidden(_("Only managers of the channel who can read it manage its webhooks."))
     return channel
 
 
