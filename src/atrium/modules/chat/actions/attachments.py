@@ -97,7 +97,7 @@ def purge_unsent_attachments(older_than: timedelta = UNSENT_KEPT) -> int:
                .values_list("pk", flat=True)[:1000])
     for pk in ids:
         with transaction.atomic():
-            attachment = (Attachment.objects.select_for_update()
+            attachment = (Attachment.objects.select_for_update(of=("self",))
                           .filter(pk=pk, message__isnull=True).select_related("blob", "thumbnail")
                           .first())
             if attachment is None:
