@@ -49,6 +49,7 @@ from tests.e2e.wsload import (
     ping_rtts,
     raw_connect,
     read_texts,
+    run_async,
     servers,
     ws_url,
 )
@@ -140,7 +141,7 @@ def test_sigkill_one_worker_mid_stream_loses_and_duplicates_nothing(capsys):
         data = django_json(env, POPULATE.format(members=CLIENTS // TABS))
         wait_healthy(survivor)
         ready = time.monotonic()
-        figures = asyncio.run(asyncio.wait_for(
+        figures = run_async(asyncio.wait_for(
             kill_mid_stream(doomed, survivor, data, env), SCENARIO_LIMIT))
     figures["setup_s"] = round(ready - began, 1)
     figures["total_s"] = round(time.monotonic() - began, 1)
@@ -265,7 +266,7 @@ def test_a_disconnected_client_catches_up_exactly_and_past_retention_reloads(one
         assert fresh.reloads == 0
         await stop_all([task, fresh_task])
 
-    asyncio.run(asyncio.wait_for(scenario(), 90))
+    run_async(asyncio.wait_for(scenario(), 90))
 
 
 def test_a_flood_is_cut_and_does_not_slow_other_clients(one_server, capsys):
@@ -277,14 +278,14 @@ def test_a_flood_is_cut_and_does_not_slow_other_clients(one_server, capsys):
     url = ws_url(server.url)
     samples, interval = 60, 1 / 15
 
-    calm = asyncio.run(asyncio.wait_for(ping_rtts(url, data["tokens"][2], samples, interval), 30))
+    calm = run_async(asyncio.wait_for(ping_rtts(url, data["tokens"][2], samples, interval), 30))
     flooder = subprocess.Popen(
         ["nice", "-n", "10", sys.executable, "-m", "tests.e2e.wsload", "flood", server.url,
          data["tokens"][3], str(samples * interval + 3), str(FLOOD_RATE)],
         cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         time.sleep(1.0)
-        flooded = asyncio.run(asyncio.wait_for(
+        flooded = run_async(asyncio.wait_for(
             ping_rtts(url, data["tokens"][2], samples, interval), 30))
         out, _ = flooder.communicate(timeout=30)
     finally:

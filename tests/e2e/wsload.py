@@ -374,6 +374,18 @@ def read_texts(sock: socket.socket, until: str | None = None,
         return texts, None
 
 
+def run_async(awaitable: Any) -> Any:
+    """`asyncio.run` in a thread of its own: in the full suite, Playwright's sync API keeps an
+    event loop running in the main thread, where `asyncio.run` refuses to start."""
+    import concurrent.futures
+
+    async def wrapper() -> Any:
+        return await awaitable
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, wrapper()).result()
+
+
 def main(argv: list[str]) -> int:
     if len(argv) == 5 and argv[0] == "flood":
         _command, url, token, seconds, rate = argv
