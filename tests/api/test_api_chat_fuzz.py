@@ -61,3 +61,13 @@ def test_chat_operation_survives_garbage(chat_api, method, path, op):
         for bad in BAD_VALUES:
             _check(client.generic(method, target, json.dumps({name: bad}),
                                   content_type="application/json"))
+
+
+def test_the_fuzz_covers_every_chat_operation():
+    """The parametrised fuzz above is only as good as its list: it must hold the chat API."""
+    paths = {path for _method, path, _op in CHAT}
+    assert len(CHAT) >= 30
+    for expected in ("/api/v1/chat/channels/{channel_id}/messages",
+                     "/api/v1/chat/messages/{message_id}", "/api/v1/chat/search",
+                     "/api/v1/chat/channels/{channel_id}/webhooks"):
+        assert expected in paths, expected
