@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "atrium.realtime",
     "atrium.modules.links",
     "atrium.modules.chat",
+    "atrium.modules.drive",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,7 @@ ATRIUM_MAX_UPLOAD_BYTES = config.env_int("ATRIUM_MAX_UPLOAD_BYTES", 100 * 1024 *
 # Real-time events are kept this long for clients that reconnect; older ones must reload.
 ATRIUM_EVENT_RETENTION_HOURS = config.env_int("ATRIUM_EVENT_RETENTION_HOURS", 168)
 ATRIUM_MAX_AVATAR_BYTES = config.env_int("ATRIUM_MAX_AVATAR_BYTES", 5 * 1024 * 1024)
+ATRIUM_DRIVE_TRASH_DAYS = config.env_int("ATRIUM_DRIVE_TRASH_DAYS", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "atrium.kernel.uploads.SizeLimitUploadHandler",

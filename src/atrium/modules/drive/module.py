@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from atrium.kernel.registry import ContentKind, ModuleManifest
+from atrium.modules.drive import queries
+from atrium.modules.drive.events import EVENT_TYPES
+
+manifest = ModuleManifest(
+    id="drive",
+    name=_("Drive"),
+    description=_("Folders and files of a space, with versions, trash, share links and "
+                  "search; every file stored once."),
+    icon="folder",
+    capabilities=(
+        "drive.read", "drive.upload", "drive.organise", "drive.share", "drive.trash",
+        "drive.delete_forever", "drive.manage", "drive.set_quota",
+    ),
+    event_types=EVENT_TYPES,
+    content=(
+        ContentKind(id="file", label=_("file"), recent=queries.recent_files,
+                    export=queries.export_space),
+    ),
+)
