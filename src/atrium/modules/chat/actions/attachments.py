@@ -10,7 +10,6 @@ inline (raster images only) or must download it.
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from datetime import timedelta
 from typing import IO, Any, NamedTuple
@@ -19,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from atrium.kernel import blobstore
+from atrium.kernel import blobstore, previews
 from atrium.kernel.abilities import abilities, is_active_user
 from atrium.kernel.errors import Forbidden, NotFound
 from atrium.kernel.models import Blob
@@ -27,7 +26,7 @@ from atrium.modules.chat.actions.channels import require_active
 from atrium.modules.chat.models import Attachment, Channel
 
 MAX_NAME = 255
-THUMBNAIL_BOX = (480, 480)
+THUMBNAIL_SIZE = 480
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 UNSENT_KEPT = timedelta(hours=24)
 
@@ -51,19 +50,11 @@ def clean_file_name(name: Any) -> str:
 
 def _thumbnail(blob: Blob) -> tuple[Blob, int, int] | None:
     """A small WebP of a raster image, and the image's own width and height."""
-    from PIL import Image, ImageOps
-
-    try:
-        with blobstore.open_blob(blob) as stream, Image.open(stream) as image:
-            width, height = image.size
-            image.seek(0)  # the first frame of an animation
-            frame = (ImageOps.exif_transpose(image) or image).convert("RGBA")
-            frame.thumbnail(THUMBNAIL_BOX)
-            out = io.BytesIO()
-            frame.save(out, "WEBP", quality=80, method=4)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    with blobstore.open_blob(blob) as stream:
+        made = previews.render_image(stream, THUMBNAIL_SIZE)
+    if made is None:
         return None  # kept as a plain file: shown as a download, never inline
-    return blobstore.put_bytes(out.getvalue()), width, height
+    return blobstore.put_bytes(made.data), made.width, made.height
 
 
 @transaction.atomic
