@@ -195,7 +195,8 @@ def open_blob(blob: Blob) -> IO[bytes]:
 
 
 def purge_orphans() -> int:
-    """Delete the bytes and rows of blobs nobody references any more."""
+    """Delete the bytes, previews and rows of blobs nobody references any more."""
+    from atrium.kernel import previews  # it imports this module
     purged = 0
     for pk in Blob.objects.filter(refcount=0).values_list("pk", flat=True):
         with transaction.atomic():
@@ -203,6 +204,7 @@ def purge_orphans() -> int:
             if blob is None:
                 continue
             storage().delete(blob_path(blob.sha256))
+            previews.purge_previews(blob.sha256)
             blob.delete()
             purged += 1
     return purged
