@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from atrium.kernel.actions.people import do_deactivate_user, do_reactivate_user
-from atrium.kernel.actions.spaces import do_add_member
-from atrium.kernel.models import SpaceRole, User, Visibility
+from atrium.kernel.models import Space, User, Visibility
 from atrium.modules.drive.actions import (
     do_create_folder,
     do_trash,
     do_upload_file,
     drive_root,
-    personal_drive,
 )
 from atrium.modules.drive.models import Node
 from tests.factories import World, make_world
@@ -44,7 +41,7 @@ class DriveWorld:
         return self.world.user(role)
 
     @property
-    def space(self):  # noqa: ANN201
+    def space(self) -> Space:
         return self.world.space
 
 
@@ -63,7 +60,3 @@ def make_drive_world(visibility: str = Visibility.PRIVATE) -> DriveWorld:
 def fresh(node: Node) -> Node:
     return Node.objects.select_related("space").get(pk=node.pk)
 
-
-__all__ = ["DriveWorld", "do_add_member", "do_deactivate_user", "do_reactivate_user",
-           "fresh", "make_drive_world", "make_file", "make_folder", "personal_drive",
-           "SpaceRole"]

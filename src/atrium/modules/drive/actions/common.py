@@ -43,9 +43,10 @@ def drive_root(space: Space) -> Node:
         return Node.objects.get(space=space, parent__isnull=True)
 
 
-def personal_drive(user: User) -> Node:
+def personal_drive(user: Any) -> Node:
     """The root of the person's own drive (the drive of their personal space)."""
-    space = Space.objects.filter(personal_owner=user).first()
+    space = Space.objects.filter(personal_owner=user).first() \
+        if getattr(user, "is_authenticated", False) else None
     if space is None:
         raise NotFound("drive")
     return drive_root(space)

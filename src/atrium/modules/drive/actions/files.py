@@ -63,16 +63,22 @@ def do_create_folder(actor: Any, parent: Node, name: str) -> Node:
     return folder
 
 
+def upload_limit() -> int:
+    """The largest file the drive takes (resumable uploads make large ones practical)."""
+    return int(getattr(settings, "ATRIUM_MAX_DRIVE_UPLOAD_BYTES",
+                       settings.ATRIUM_MAX_UPLOAD_BYTES))
+
+
 def _put_within(space: Space, fileobj: IO[bytes]) -> Blob:
     """The blob of `fileobj`, refused while streaming once it passes the drive's room."""
+    limit = upload_limit()
     remaining = remaining_bytes(space, lock=True)
     if remaining is None:
-        return blobstore.put(fileobj)
+        return blobstore.put(fileobj, max_bytes=limit)
     if remaining == 0:  # only an empty file still fits
         if fileobj.read(1):
             raise QuotaExceeded(quota_message(space, None))
         return blobstore.put(BytesIO(b""))
-    limit = settings.ATRIUM_MAX_UPLOAD_BYTES
     try:
         return blobstore.put(fileobj, max_bytes=min(limit, remaining))
     except blobstore.UploadTooLarge:
