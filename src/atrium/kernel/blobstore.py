@@ -6,11 +6,16 @@ then keeps one copy under `ab/cd/<sha256>` in the configured storage (local fold
 Every put or `attach()` adds a reference; `release()` removes one. Blobs with no reference
 left are purged by `purge_orphans()`, which re-checks under a row lock so a concurrent put
 that revives a blob never loses its bytes.
+
+A `HashedFile` (a finished resumable upload, hashed while it arrived) skips the spooling:
+its SHA-256 is trusted, and when the storage is a plain local folder the file is renamed
+into place instead of copied, so a 2 GB upload is written once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -20,7 +25,7 @@ from typing import IO, Any
 import puremagic
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -37,6 +42,20 @@ SAFE_INLINE = IMAGE_TYPES | {"application/pdf", "text/plain", "audio/mpeg", "aud
 
 class UploadTooLarge(ActionError):
     status = 413
+
+
+class HashedFile(io.FileIO):
+    """A file on local disk whose SHA-256 and size were computed as it was written.
+
+    `put()` trusts them (only the kernel makes these, from bytes it hashed itself) and may
+    move the file into the store: after `put()` the path may no longer exist.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], sha256: str, size: int):
+        super().__init__(path, "rb")
+        self.path = os.fspath(path)
+        self.sha256 = sha256
+        self.size = size
 
 
 def storage() -> Storage:
@@ -83,6 +102,12 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
+def _too_large(max_bytes: int) -> UploadTooLarge:
+    return UploadTooLarge(
+        _("The file is too large (at most %(limit)s MB).")
+        % {"limit": f"{max_bytes / 1024 / 1024:g}"}, code="too_large", field="file")
+
+
 def _spool(upload: Any, max_bytes: int) -> tuple[IO[bytes], str, int, bytes]:
     digest = hashlib.sha256()
     size = 0
@@ -94,9 +119,7 @@ def _spool(upload: Any, max_bytes: int) -> tuple[IO[bytes], str, int, bytes]:
         for chunk in _chunks(upload):
             size += len(chunk)
             if size > max_bytes:
-                raise UploadTooLarge(
-                    _("The file is too large (at most %(limit)s MB).")
-                    % {"limit": f"{max_bytes / 1024 / 1024:g}"}, code="too_large", field="file")
+                raise _too_large(max_bytes)
             if len(head) < 8192:
                 head += chunk[: 8192 - len(head)]
             digest.update(chunk)
@@ -115,6 +138,8 @@ def put(upload: Any, *, max_bytes: int | None = None,
         allowed_types: set[str] | None = None) -> Blob:
     """Store an upload (a Django UploadedFile or any binary file object) and add a reference."""
     limit = max_bytes or settings.ATRIUM_MAX_UPLOAD_BYTES
+    if isinstance(upload, HashedFile):
+        return _put_hashed(upload, limit, allowed_types)
     spool, sha256, size, head = _spool(upload, limit)
     try:
         mime = detect_mime(head)
@@ -131,6 +156,48 @@ def put(upload: Any, *, max_bytes: int | None = None,
     finally:
         spool.close()
         os.unlink(spool.name)
+
+
+def _put_hashed(upload: HashedFile, limit: int, allowed_types: set[str] | None) -> Blob:
+    if upload.size > limit:
+        raise _too_large(limit)
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    mime = detect_mime(head)
+    if allowed_types is not None and mime not in allowed_types:
+        raise ActionError(_("This type of file is not accepted here."), code="bad_type",
+                          field="file")
+    if mime in IMAGE_TYPES:
+        _verify_image(upload)
+    blob = _reference(upload.sha256, upload.size, mime)
+    if not _move_into_local_store(upload):
+        _ensure_bytes(upload.sha256, upload)
+    return blob
+
+
+def _move_into_local_store(upload: HashedFile) -> bool:
+    """Rename the file into a plain local store (same disk); False if that cannot be done."""
+    store = storage()
+    if type(store) is not FileSystemStorage:
+        return False
+    name = blob_path(upload.sha256)
+    if store.exists(name):
+        return True
+    target = store.path(name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    mode = store.file_permissions_mode
+    try:
+        if mode is not None:
+            os.chmod(upload.path, mode)
+        # link() fails if another writer just put the same bytes there: theirs are kept.
+        os.link(upload.path, target)
+    except FileExistsError:
+        return True
+    except OSError:
+        return False  # another disk, or links not allowed: copy instead
+    os.unlink(upload.path)
+    return True
 
 
 def _ensure_bytes(sha256: str, spool: IO[bytes]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from tests.kernel.storage.s3server import moto_server_path, running_moto, s3_client, s3_options
+from tests.kernel.storage.s3server import moto_server_path, running_moto, s3_client
 
 
 @pytest.fixture(scope="session")

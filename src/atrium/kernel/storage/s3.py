@@ -17,6 +17,8 @@ from django.core.files import File
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+WINDOW = 8 * 1024 * 1024
+
 
 class RangedS3File(io.RawIOBase):
     """Read-only, seekable view of one S3 object, fetched in ranges as it is read."""
@@ -34,6 +36,7 @@ class RangedS3File(io.RawIOBase):
         self._position = 0
         self._body: Any = None
         self._body_at = -1
+        self._end = -1
 
     def readable(self) -> bool:
         return True
@@ -61,15 +64,19 @@ class RangedS3File(io.RawIOBase):
             return 0
         if self._body is None or self._body_at != self._position:
             self._drop_body()
-            answer = self._obj.get(Range=f"bytes={self._position}-")
-            self._body, self._body_at = answer["Body"], self._position
+            # A bounded window: a seek elsewhere then wastes at most what is in flight.
+            last = min(self.size, self._position + WINDOW) - 1
+            answer = self._obj.get(Range=f"bytes={self._position}-{last}")
+            self._body, self._body_at, self._end = answer["Body"], self._position, last + 1
         data = self._body.read(len(target))
         if not data:
             self._drop_body()
-            return 0
+            raise OSError(f"{self.name}: the S3 answer ended early")
         target[: len(data)] = data
         self._position += len(data)
         self._body_at = self._position
+        if self._position >= self._end:
+            self._drop_body()
         return len(data)
 
     def close(self) -> None:
