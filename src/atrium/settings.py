@@ -88,6 +88,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Requests run on a few long-lived threads (web/requestthreads.py) and websocket
+    # database hops on one: each keeps its SQLite connection instead of reopening it.
+    DATABASES["default"]["CONN_MAX_AGE"] = config.env_int("ATRIUM_DB_CONN_MAX_AGE", 600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids "database is locked"
         # when a read transaction later tries to write.
@@ -96,9 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 elif config.env_int("ATRIUM_DB_POOL_SIZE", 10) > 0:
-    # Under ASGI every request runs in a thread of its own, so a per-thread persistent
-    # connection cannot be reused; a pool (psycopg_pool) hands connections back instead of
-    # opening one per request and per websocket database hop.
+    # A pool (psycopg_pool) hands connections back instead of opening one per request and per
+    # websocket database hop, whichever thread asks (a request may still get a thread of its
+    # own when the long-lived ones are busy, web/requestthreads.py).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1, "max_size": config.env_int("ATRIUM_DB_POOL_SIZE", 10), "timeout": 20,
@@ -210,7 +214,7 @@ ATRIUM_S3_BUCKET = config.env_str("ATRIUM_S3_BUCKET")
 ATRIUM_BLOB_STORAGE: dict[str, object]
 if ATRIUM_S3_BUCKET:
     ATRIUM_BLOB_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "atrium.kernel.storage.s3.RangedS3Storage",
         "OPTIONS": {
             "bucket_name": ATRIUM_S3_BUCKET,
             "endpoint_url": config.env_str("ATRIUM_S3_ENDPOINT_URL") or None,
@@ -228,8 +232,18 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "blobs"), "file_permissions_mode": 0o600},
     }
+# Encryption at rest (AES-256-GCM in segments) around either, when a key is configured.
+ATRIUM_ENCRYPTION_KEY = config.env_str("ATRIUM_ENCRYPTION_KEY")
+if ATRIUM_ENCRYPTION_KEY:
+    from atrium.kernel.storage.keys import parse_key
+
+    parse_key(ATRIUM_ENCRYPTION_KEY)  # a malformed key stops the start with a clear message
+    ATRIUM_BLOB_STORAGE = {"BACKEND": "atrium.kernel.storage.encrypted.EncryptedStorage",
+                           "OPTIONS": {"inner": ATRIUM_BLOB_STORAGE}}
 STORAGES["blobs"] = ATRIUM_BLOB_STORAGE
 ATRIUM_MAX_UPLOAD_BYTES = config.env_int("ATRIUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+# Resumable (tus) uploads, used by the drive for large files.
+ATRIUM_MAX_DRIVE_UPLOAD_BYTES = config.env_int("ATRIUM_MAX_DRIVE_UPLOAD_BYTES", 4 * 1024**3)
 # Real-time events are kept this long for clients that reconnect; older ones must reload.
 ATRIUM_EVENT_RETENTION_HOURS = config.env_int("ATRIUM_EVENT_RETENTION_HOURS", 168)
 ATRIUM_MAX_AVATAR_BYTES = config.env_int("ATRIUM_MAX_AVATAR_BYTES", 5 * 1024 * 1024)

@@ -4,10 +4,12 @@ from importlib import import_module
 
 from atrium.api.core import api
 from atrium.api.kernel import routers as kernel_routers
+from atrium.api.uploads import router as uploads_router
 from atrium.kernel import registry
 
 for kernel_router in kernel_routers:
     api.add_router("/", kernel_router)
+api.add_router("/", uploads_router)
 
 for manifest in registry.all_modules():
     if manifest.api_router:

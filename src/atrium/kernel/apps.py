@@ -7,4 +7,11 @@ class KernelConfig(AppConfig):
     verbose_name = "Atrium kernel"
 
     def ready(self) -> None:
-        from atrium.kernel import checks, signals  # noqa: F401  (registers checks and hooks)
+        from atrium.kernel import (  # noqa: F401  (checks and signals register on import)
+            checks,
+            housekeeping,
+            resumable,
+            signals,
+        )
+
+        housekeeping.register("kernel.resumable_uploads", resumable.purge_expired)

@@ -1,4 +1,5 @@
-"""The kernel's tables: the organisation, people, spaces, rights, audit, blobs, tokens, events."""
+"""The kernel's tables: the organisation, people, spaces, rights, audit, blobs, tokens, events,
+resumable uploads."""
 
 from atrium.kernel.models.audit import AuditEntry
 from atrium.kernel.models.blobs import Blob
@@ -16,6 +17,7 @@ from atrium.kernel.models.spaces import (
     Visibility,
 )
 from atrium.kernel.models.tokens import ApiToken
+from atrium.kernel.models.uploads import UploadSession
 
 __all__ = [
     "Access",
@@ -35,6 +37,7 @@ __all__ = [
     "SpaceMembership",
     "SpaceModule",
     "SpaceRole",
+    "UploadSession",
     "User",
     "Visibility",
 ]
