@@ -30,7 +30,7 @@ from atrium.kernel.events import SessionRevoked
 from atrium.realtime import audiences, catchup, publish
 from atrium.realtime.hub import Hub, current_hub
 from atrium.realtime.presence import CLIENT_STATES, ONLINE
-from atrium.realtime.writer import FrameWriter
+from atrium.realtime.writer import FrameWriter, text_frame
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class Socket:
         elif self.skip and self._sent_already(envelope):
             return
         else:
-            self.enqueue(envelope["t"])
+            self.enqueue_event(envelope)
 
     def _sent_already(self, envelope: dict[str, Any]) -> bool:
         """The catch-up reads events once committed; their publish may reach this worker
@@ -146,7 +146,15 @@ class Socket:
 
     def enqueue(self, text: str) -> None:
         if self.closing is None:
-            self.writer.write({"type": "websocket.send", "text": text})
+            self.writer.write_text(text)
+
+    def enqueue_event(self, envelope: dict[str, Any]) -> None:
+        """An event shared by every follower: its frame bytes are made once, then kept."""
+        if self.closing is None:
+            wire = envelope.get("w")
+            if wire is None:
+                wire = envelope["w"] = text_frame(envelope["t"])
+            self.writer.write_text(envelope["t"], wire)
 
     def close_soon(self, code: int) -> None:
         if self.closing is None:
@@ -181,7 +189,7 @@ class Socket:
             if envelope.get("e") == SessionRevoked.type:
                 self.close_soon(CLOSE_REVOKED)
             elif envelope["a"] in self.keys and envelope.get("id") not in self.skip:
-                self.enqueue(envelope["t"])
+                self.enqueue_event(envelope)
 
     async def _first_resume(self) -> None:
         try:

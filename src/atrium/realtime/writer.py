@@ -7,6 +7,15 @@ only when that step suspends (a slow reader) does the rest of the write move to 
 later frames queue behind it. A fan-out to a thousand sockets then costs a thousand direct
 writes, not a thousand task wake-ups. A socket whose queue keeps growing is closed so that it
 reconnects and catches up from the durable log.
+
+Under uvicorn's websockets-sansio protocol (what `atrium serve` runs), a text frame going to
+a thousand sockets is framed once: the hub keeps the frame's bytes with the event and the
+writer hands them straight to each socket's transport, which is all uvicorn's `send()` would
+do after framing the same text again for every socket (ADR 0003, measured in
+docs/benchmarks.md). It does so only while that `send()` would write at once: handshake done,
+no close sent, peer connected and its buffer under the high-water mark, no frame of ours
+waiting; anything else goes through `send()`. A server-to-client frame is never masked, and a
+message sent uncompressed is valid on a permessage-deflate connection (RFC 7692, 6.1).
 """
 
 from __future__ import annotations
@@ -19,7 +28,37 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+try:
+    from websockets.protocol import State
+
+    _OPEN: Any = State.OPEN
+except ImportError:  # pragma: no cover  (then no direct writes: nothing is OPEN)
+    _OPEN = object()
+
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def text_frame(text: str) -> bytes:
+    """One unfragmented, unmasked websocket text frame (RFC 6455, 5.2)."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        head = bytes((0x81, size))
+    elif size < 65_536:
+        head = bytes((0x81, 126)) + size.to_bytes(2, "big")
+    else:
+        head = bytes((0x81, 127)) + size.to_bytes(8, "big")
+    return head + payload
+
+
+def direct_protocol(send: Send) -> Any | None:
+    """uvicorn's websockets-sansio protocol behind `send`, if that is what serves it."""
+    protocol = getattr(send, "__self__", None)
+    if type(protocol).__name__ != "WebSocketsSansIOProtocol":
+        return None
+    needed = ("transport", "conn", "writable", "handshake_complete", "close_sent",
+              "disconnected", "initial_response")
+    return protocol if all(hasattr(protocol, name) for name in needed) else None
 
 
 class _Rest:
@@ -60,6 +99,19 @@ class FrameWriter:
         self.busy = False
         self.broken = False
         self.task: asyncio.Task[None] | None = None
+        self.protocol = direct_protocol(send)
+
+    def write_text(self, text: str, wire: bytes | None = None) -> None:
+        """A text frame; `wire` is `text_frame(text)` when the caller already has it."""
+        protocol = self.protocol
+        if (protocol is not None and not self.busy and not self.broken
+                and protocol.handshake_complete and not protocol.close_sent
+                and not protocol.disconnected and protocol.initial_response is None
+                and protocol.writable.is_set() and protocol.conn.state is _OPEN
+                and not protocol.transport.is_closing()):
+            protocol.transport.write(wire if wire is not None else text_frame(text))
+            return
+        self.write({"type": "websocket.send", "text": text})
 
     def write(self, message: dict[str, Any]) -> None:
         if self.broken:
