@@ -12,11 +12,16 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from atrium.realtime.routing import websocket_application  # noqa: E402
+from atrium.web.requestthreads import PooledRequestThreads  # noqa: E402
+from atrium.web.serving import tune_for_serving  # noqa: E402
 from atrium.web.staticserve import StaticFiles  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": StaticFiles(django_app, settings.STATIC_ROOT),
+        "http": StaticFiles(PooledRequestThreads(django_app), settings.STATIC_ROOT),
         "websocket": websocket_application,
     }
 )
+
+# Last, once everything the application needs at start is loaded (web/serving.py).
+tune_for_serving()
