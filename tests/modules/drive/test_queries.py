@@ -175,3 +175,10 @@ def test_an_upload_event_reaches_the_space_audience(drive, django_capture_on_com
         actions.do_upload_file(drive.world.member, drive.folder, "live.txt", BytesIO(b"hi"))
     assert [(e["e"], e["a"]) for e in pushed if e["k"] == "event"] == [
         ("drive.node.created", f"space:{drive.space.pk}")]
+
+
+def test_the_kernel_extractor_makes_text_files_searchable(drive):
+    member = drive.world.member
+    make_file(member, drive.folder, "minutes.txt", b"We agreed on the quarterly roadmap.\n")
+    assert actions.index_pending_texts() >= 1
+    assert [n.name for n in queries.search(member, "roadmap")] == ["minutes.txt"]

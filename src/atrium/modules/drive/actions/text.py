@@ -18,7 +18,7 @@ MAX_TEXT_BYTES = 1024 * 1024
 
 def _text_of(blob: Blob) -> str | None:
     try:
-        from atrium.kernel import extract  # type: ignore[attr-defined]
+        from atrium.kernel import extract
     except ImportError:  # the extractor is not installed yet
         return None
     try:
