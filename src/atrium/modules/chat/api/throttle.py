@@ -1,10 +1,12 @@
 """How fast one person may post through the API.
 
-A sliding window per person, keyed by the person's id (not by token or address, so several
-tokens or devices share one allowance): past `POSTS_PER_WINDOW` messages in `WINDOW_SECONDS`
-the API answers 429 with the usual JSON error (`code: "throttled"`) and a `Retry-After`
-header. Other people are not affected. The window lives in the default cache, which every
-worker shares (the database cache when embedded, Redis when scaled).
+A sliding window per person (not per token or address, so several tokens or devices share
+one allowance): past `POSTS_PER_WINDOW` messages in `WINDOW_SECONDS` the API answers 429 with
+the usual JSON error (`code: "throttled"`) and a `Retry-After` header. Other people are not
+affected. The window is read from the person's own messages — one indexed query for the
+newest `POSTS_PER_WINDOW` of them, no write — which every worker shares; it used to live in
+the cache, whose database backend added a write transaction to every post (the embedded
+default), competing with the post's own for SQLite's write lock.
 """
 
 from __future__ import annotations
@@ -12,17 +14,14 @@ from __future__ import annotations
 import threading
 import time
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
+
+from atrium.modules.chat.models import Message
 
 POSTS_PER_WINDOW = 30
 WINDOW_SECONDS = 10
 clock = time.time  # tests move time by hand
-
-
-def cache_key(user_id: int) -> str:
-    return f"chat:post-throttle:{user_id}"
 
 
 class PostThrottle(BaseThrottle):
@@ -30,18 +29,19 @@ class PostThrottle(BaseThrottle):
         self._local = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        user = getattr(request, "auth", None)
-        if getattr(user, "pk", None) is None:
+        user_id = getattr(getattr(request, "auth", None), "pk", None)
+        if user_id is None:
             return True  # authentication refuses the request anyway
-        key = cache_key(user.pk)  # type: ignore[union-attr]
+        recent = list(Message.objects.filter(author_id=user_id).order_by("-id")
+                      .values_list("created_at", flat=True)[:POSTS_PER_WINDOW])
+        if len(recent) < POSTS_PER_WINDOW:
+            return True
+        oldest = recent[-1].timestamp()
         now = clock()
-        history = [t for t in cache.get(key, []) if t > now - WINDOW_SECONDS]
-        if len(history) >= POSTS_PER_WINDOW:
-            self._local.wait = max(1.0, history[0] + WINDOW_SECONDS - now)
-            return False
-        history.append(now)
-        cache.set(key, history, WINDOW_SECONDS)
-        return True
+        if oldest <= now - WINDOW_SECONDS:
+            return True
+        self._local.wait = max(1.0, oldest + WINDOW_SECONDS - now)
+        return False
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)
