@@ -11,6 +11,7 @@ django_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from atrium.modules.drive.dav.app import with_webdav  # noqa: E402
 from atrium.realtime.routing import websocket_application  # noqa: E402
 from atrium.web.requestthreads import PooledRequestThreads  # noqa: E402
 from atrium.web.serving import tune_for_serving  # noqa: E402
@@ -18,7 +19,8 @@ from atrium.web.staticserve import StaticFiles  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": StaticFiles(PooledRequestThreads(django_app), settings.STATIC_ROOT),
+        # /dav/ (WebDAV) is answered before static files and Django.
+        "http": with_webdav(StaticFiles(PooledRequestThreads(django_app), settings.STATIC_ROOT)),
         "websocket": websocket_application,
     }
 )
