@@ -10,6 +10,7 @@ manifest = ModuleManifest(
     description=_("Folders and files of a space, with versions, trash, share links and "
                   "search; every file stored once."),
     icon="folder",
+    api_router="atrium.modules.drive.api:router",
     capabilities=(
         "drive.read", "drive.upload", "drive.organise", "drive.share", "drive.trash",
         "drive.delete_forever", "drive.manage", "drive.set_quota",
