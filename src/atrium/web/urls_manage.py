@@ -1,6 +1,6 @@
 """The organisation's admin area: people, invitations, roles, modules, security, audit."""
 
-from django.urls import path
+from django.urls import include, path
 
 from atrium.web.views import (
     manage,
@@ -12,6 +12,7 @@ from atrium.web.views import (
 )
 
 urlpatterns = [
+    path("drive/", include("atrium.modules.drive.manage_urls")),
     path("", manage.overview, name="manage"),
     path("people/", manage_people.people_list, name="manage_people"),
     path("people/<int:user_id>/", manage_people.person_detail, name="manage_person"),
