@@ -144,14 +144,18 @@ def _emit_thread(root: Message) -> None:
 def do_post_message(actor: Any, channel: Channel, body: str, *,
                     thread_root: Message | None = None, also_in_channel: bool = False,
                     attachments: Sequence[Attachment] = (),
-                    webhook: Webhook | None = None) -> Message:
+                    webhook: Webhook | None = None,
+                    can: dict[str, bool] | None = None) -> Message:
+    """`can`: the actor's abilities on `channel` when the caller computed them a moment ago
+    in the same request (the API's fetch-and-check), so they are computed once per post."""
     author: User | None = None
-    can: dict[str, bool] = {}
     if webhook is not None:
         _check_webhook(channel, webhook)
+        can = {}
     else:
         author = require_active(actor)
-        can = abilities(author, channel)
+        if can is None:
+            can = abilities(author, channel)
         if not can["post"]:
             raise Forbidden(_("You may not post in this channel."))
     body = clean_body(body)

@@ -96,7 +96,7 @@ def post_message(request: HttpRequest, channel_id: ChannelId,
     with fields_named(thread_root="thread_root_id", attachments="attachment_ids"):
         message = actions.do_post_message(user, channel, payload.body, thread_root=root,
                                           also_in_channel=payload.also_in_channel,
-                                          attachments=files)
+                                          attachments=files, can=can)
     if not can["is_member"]:
         can = abilities(user, channel)  # posting joined the channel
     # The action hands back the message with everything its payload reads.
