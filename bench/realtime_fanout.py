@@ -64,8 +64,8 @@ def start_baseline(script: str, name: str, root: Path, sockets: int, processes: 
 
 
 async def measure(targets: list[Target], rates: list[float], seconds: float) -> None:
-    for target in targets:  # warm-up: code paths, connections, caches
-        await run_step(target, 2, 2)
+    for target in targets:  # warm-up: code paths, connections, caches, each sender once
+        await run_step(target, 20, 10)
         target.steps.clear()
     for rate in rates:
         for target in targets:
