@@ -19,7 +19,7 @@ from atrium.api.kernel.present import viewer
 from atrium.api.kernel.schemas import errors
 from atrium.kernel import resumable
 from atrium.kernel.blobstore import UploadTooLarge
-from atrium.kernel.errors import ActionError, Forbidden
+from atrium.kernel.errors import ActionError, Conflict, Forbidden
 from atrium.kernel.uploads import upload_limit, upload_refused
 from atrium.modules.drive import actions, queries
 from atrium.modules.drive.abilities import node_abilities
@@ -84,6 +84,8 @@ def upload_from_tus(request: HttpRequest, node_id: NodeId, payload: FromUploadIn
     if not node_abilities(folder, user, drive)["upload"]:
         raise Forbidden(_("You may not add files to this folder."))
     session = resumable.get(user, payload.upload_id)
+    if session.offset != session.length:
+        raise Conflict(_("This upload is not finished yet."), code="upload_incomplete")
     name = clean_name(payload.name if payload.name is not None else session.filename)
     remaining = queries.usage(folder.space).remaining
     if remaining is not None and session.length > remaining:
