@@ -52,7 +52,7 @@ class DavClient:
             "wsgi.multiprocess": False, "wsgi.run_once": False,
         }
         length = len(body) if content_length is None else content_length
-        if length or method == "PUT":
+        if (length or method == "PUT") and length >= 0:  # -1: no length (a chunked body)
             environ["CONTENT_LENGTH"] = str(length)
         secret = password if password is not None else (self.token(user) if user else None)
         if secret is not None:

@@ -197,12 +197,21 @@ class NodeMixin:
 
     @dav_errors
     def handle_delete(self) -> bool:
+        """To the trash, unless someone else holds a lock on it or on something inside."""
+        locks = self.provider.lock_manager
+        if locks is not None:
+            locks.check_write_permission(
+                url=self.get_ref_url(), depth="infinity",
+                token_list=self.environ.get("wsgidav.ifLockTokenList", []),
+                principal=self.environ["wsgidav.user_name"])
         writes.trash(self)
+        self.remove_all_locks(recursive=True)  # type: ignore[attr-defined]
         return True
 
     @dav_errors
     def handle_move(self, dest_path: str) -> bool:
         writes.move(self, dest_path)
+        self.remove_all_locks(recursive=True)  # type: ignore[attr-defined]
         return True
 
     @dav_errors
