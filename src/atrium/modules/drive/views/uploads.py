@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from atrium.kernel import resumable
-from atrium.kernel.errors import ActionError, Conflict
+from atrium.kernel.errors import ActionError, Conflict, Forbidden
 from atrium.modules.drive import actions, queries
 from atrium.modules.drive.models import Node
 from atrium.modules.drive.names import clean_name
@@ -26,7 +26,6 @@ from atrium.modules.drive.views.common import (
     drive_view,
     failed,
     from_script,
-    json_error,
     node_of,
     node_url,
 )
@@ -96,8 +95,8 @@ def upload(request: AuthedRequest, space_slug: str, node_id: int) -> HttpRespons
             last = store(request.user, parent, path, uploaded.name or "", uploaded)
             stored += 1
         except ActionError as error:
-            if from_script(request):
-                return json_error(error)
+            if from_script(request) or isinstance(error, Forbidden):
+                return failed(request, error, back)
             errors.append(f"{path or uploaded.name}: {error.message}")
     if from_script(request) and last is not None:
         return _answer(request, last)
