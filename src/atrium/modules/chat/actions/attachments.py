@@ -109,9 +109,17 @@ class OpenedFile(NamedTuple):
     inline_safe: bool
 
 
-def open_attachment(user: Any, attachment_id: int, thumbnail: bool = False) -> OpenedFile:
-    """The bytes of an attachment `user` may read now, or NotFound (missing and forbidden
-    alike). An unsent file is seen by its uploader only; a deleted message's files by no one."""
+class AttachmentBlob(NamedTuple):
+    blob: Blob
+    name: str
+    mime_type: str
+    inline_safe: bool
+
+
+def attachment_blob(user: Any, attachment_id: int, thumbnail: bool = False) -> AttachmentBlob:
+    """The blob of an attachment `user` may read now (or of its thumbnail), or NotFound
+    (missing and forbidden alike). An unsent file is seen by its uploader only; a deleted
+    message's files by no one."""
     attachment = (Attachment.objects.select_related("channel__space", "message", "blob",
                                                     "thumbnail")
                   .filter(pk=attachment_id).first()) if is_active_user(user) else None
@@ -129,8 +137,13 @@ def open_attachment(user: Any, attachment_id: int, thumbnail: bool = False) -> O
         if attachment.thumbnail is None:
             raise NotFound("attachment")
         stem = attachment.name.rsplit(".", 1)[0] or "file"
-        return OpenedFile(blobstore.open_blob(attachment.thumbnail), f"{stem}.webp",
-                          "image/webp", True)
+        return AttachmentBlob(attachment.thumbnail, f"{stem}.webp", "image/webp", True)
     mime = attachment.blob.mime_type
-    return OpenedFile(blobstore.open_blob(attachment.blob), attachment.name, mime,
-                      mime in INLINE_TYPES)
+    return AttachmentBlob(attachment.blob, attachment.name, mime, mime in INLINE_TYPES)
+
+
+def open_attachment(user: Any, attachment_id: int, thumbnail: bool = False) -> OpenedFile:
+    """The bytes of an attachment `user` may read now, open (see `attachment_blob`)."""
+    found = attachment_blob(user, attachment_id, thumbnail)
+    return OpenedFile(blobstore.open_blob(found.blob), found.name, found.mime_type,
+                      found.inline_safe)
