@@ -11,6 +11,7 @@ django_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from atrium.kernel.tusasgi import TusPatchStreaming  # noqa: E402
 from atrium.modules.drive.dav.app import with_webdav  # noqa: E402
 from atrium.realtime.routing import websocket_application  # noqa: E402
 from atrium.web.requestthreads import PooledRequestThreads  # noqa: E402
@@ -19,8 +20,10 @@ from atrium.web.staticserve import StaticFiles  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        # /dav/ (WebDAV) is answered before static files and Django.
-        "http": with_webdav(StaticFiles(PooledRequestThreads(django_app), settings.STATIC_ROOT)),
+        # /dav/ (WebDAV) is answered before static files and Django; tus PATCH bodies go
+        # straight to the upload's file, not through Django (kernel/tusasgi.py).
+        "http": with_webdav(StaticFiles(PooledRequestThreads(TusPatchStreaming(django_app)),
+                                        settings.STATIC_ROOT)),
         "websocket": websocket_application,
     }
 )
