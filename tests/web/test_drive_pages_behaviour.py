@@ -247,7 +247,7 @@ def test_share_links_from_the_file_page(client_for):
     assert visitor.post(url, {"password": "s3cret"}).status_code == 302
     shown = visitor.get(url)
     assert shown.status_code == 200 and "shared words" in shown.content.decode()
-    assert shown["Referrer-Policy"] == "no-referrer"
+    assert shown["Referrer-Policy"] == "same-origin"
     download = visitor.get(f"{url}n/{node.pk}/download")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"shared words"
     outcomes = list(AuditEntry.objects.filter(action__startswith="drive.share_link_")

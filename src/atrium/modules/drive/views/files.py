@@ -29,11 +29,17 @@ THUMB_SIZES = (64, 256, 1024)
 
 
 def serve_node(request: HttpRequest, node: Node, *, inline: bool) -> HttpResponseBase:
+    """The current bytes of a file. Inline answers may be framed by this site's own pages
+    (the PDF preview); the sandbox policy still keeps any script from running."""
     version = node.current
     if node.kind != NodeKind.FILE or version is None:
         raise NotFound("file")
     blob = Blob.objects.get(pk=version.blob_id)
-    return downloads.blob_response(request, blob, node.name, inline=inline)
+    response = downloads.blob_response(request, blob, node.name, inline=inline)
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Content-Security-Policy"] += "; frame-ancestors 'self'"
+    return response
 
 
 def serve_thumbnail(request: HttpRequest, node: Node) -> HttpResponse:

@@ -3,7 +3,8 @@
 Every request, page or bytes, opens the link again through `open_share_link` (audited, and
 refused the moment the link is revoked or expires). A password once given is kept in the
 visitor's session (server side) for the following requests. The token is in the address:
-these answers send no Referer and ask search engines not to index them.
+these answers send no Referer to other sites (same-origin: a
+form still sends its Origin, which the CSRF check needs) and ask search engines not to index them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ SESSION_KEY = "drive_share_passwords"
 
 
 def _private(response: HttpResponseBase) -> HttpResponseBase:
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response.setdefault("Cache-Control", "private, no-store")
     return response

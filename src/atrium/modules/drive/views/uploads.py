@@ -106,6 +106,8 @@ def upload(request: AuthedRequest, space_slug: str, node_id: int) -> HttpRespons
                          % {"count": stored})
     for message in errors[:20]:
         messages.error(request, message)
+    if request.POST.get("back") == "file" and last is not None:  # a new version, from its page
+        return redirect(node_url(last))
     return redirect(back)
 
 

@@ -1,8 +1,8 @@
 // The drive's folder page: uploads (file chooser, folder chooser, drag-and-drop of files and
 // folders) with progress, small files by a multipart POST and large ones through tus; "load
 // more"; and the listing refreshed when someone changes the drive (events over the socket).
-// Without this script the page still works: plain forms and links.
-import {tusUpload} from "./tus.js";
+// Without this script the page still works: plain forms and links. The tus client is
+// loaded only when a large file is chosen.
 
 const island = document.getElementById("drive-data");
 const data = island ? JSON.parse(island.textContent) : null;
@@ -151,6 +151,7 @@ function postSmall(job) {
 
 async function postLarge(job) {
   const key = `atrium-drive-tus:${data.folder_id}:${job.path}:${job.file.size}:${job.file.lastModified}`;
+  const {tusUpload} = await import("./tus.js");
   const id = await tusUpload(job.file, {
     endpoint: data.tus_url, chunk: data.chunk, csrf: csrf(), key,
     onProgress: (sent) => progress(job, sent),
