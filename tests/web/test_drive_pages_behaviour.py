@@ -257,3 +257,46 @@ def test_share_links_from_the_file_page(client_for):
     client.post(f"/s/{world.space.slug}/drive/links/{link.pk}/revoke")
     assert visitor.get(url).status_code == 404
     assert visitor.get(f"{url}n/{node.pk}/download").status_code == 404
+
+
+def test_share_link_pages_refuse_expired_revoked_unknown_and_outside(client_for):
+    """Unknown, expired and revoked links answer 404; a shared folder lists, zips and opens
+    what it holds and nothing beside it."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from atrium.modules.drive.models import ShareLink
+
+    world = make_world()
+    root = actions.drive_root(world.space)
+    folder = actions.do_create_folder(world.member, root, "Shared")
+    inside = actions.do_upload_file(world.member, folder, "in.txt", BytesIO(b"inside"))
+    beside = actions.do_upload_file(world.member, root, "beside.txt", BytesIO(b"beside"))
+    _link, token = actions.do_create_share_link(world.member, folder)
+    expired, old = actions.do_create_share_link(
+        world.member, folder, expires_at=timezone.now() + timedelta(days=1))
+    ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now()
+                                                   - timedelta(seconds=1))
+    revoked, gone = actions.do_create_share_link(world.member, folder)
+    actions.do_revoke_share_link(world.member, revoked)
+    visitor = Client()
+    base = f"/drive/share/{token}/"
+    listing = visitor.get(base)
+    assert listing.status_code == 200 and "in.txt" in listing.content.decode()
+    assert "beside.txt" not in listing.content.decode()
+    assert visitor.get(f"{base}n/{inside.pk}/").status_code == 200
+    assert visitor.get(f"{base}n/{beside.pk}/").status_code == 404
+    assert visitor.get(f"{base}n/{beside.pk}/download").status_code == 404
+    zipped = visitor.get(f"{base}n/{folder.pk}/zip")
+    assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"
+    import zipfile
+
+    archive = zipfile.ZipFile(BytesIO(b"".join(zipped.streaming_content)))
+    assert archive.read("in.txt") == b"inside"
+    for bad in (old, gone, "no-such-token"):
+        assert visitor.get(f"/drive/share/{bad}/").status_code == 404
+        assert visitor.post(f"/drive/share/{bad}/", {"password": "x"}).status_code == 404
+    actions.do_trash(world.member, folder)
+    assert visitor.get(base).status_code == 404
