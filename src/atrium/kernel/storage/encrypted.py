@@ -46,6 +46,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.module_loading import import_string
 
 from atrium.kernel.storage.keys import parse_key
+from atrium.kernel.storage.seekable import SizedReader
 
 MAGIC = b"ATRENC\x00\x01"
 HEADER = struct.Struct(">8sI16s8s")
@@ -128,7 +129,7 @@ class EncryptingReader(io.RawIOBase):
         return size
 
 
-class DecryptingFile(io.RawIOBase):
+class DecryptingFile(SizedReader):
     """A read-only, seekable view of the plaintext of a sealed file (see the module's doc)."""
 
     def __init__(self, raw: IO[bytes], master: bytes, name: str = ""):
@@ -150,22 +151,6 @@ class DecryptingFile(io.RawIOBase):
         self._segments = max(1, -(-self.size // segment))
         self._position = 0
         self._cached: tuple[int, bytes] | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self.size}[whence]
-        if base + offset < 0:
-            raise ValueError("negative seek position")
-        self._position = base + offset
-        return self._position
 
     def _segment_plain(self, index: int) -> bytes:
         if self._cached and self._cached[0] == index:

@@ -9,7 +9,6 @@ reads continue on the same response), so downloads and encrypted segments cost w
 from __future__ import annotations
 
 import io
-import os
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -17,10 +16,12 @@ from django.core.files import File
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+from atrium.kernel.storage.seekable import SizedReader
+
 WINDOW = 8 * 1024 * 1024
 
 
-class RangedS3File(io.RawIOBase):
+class RangedS3File(SizedReader):
     """Read-only, seekable view of one S3 object, fetched in ranges as it is read."""
 
     def __init__(self, obj: Any, name: str):
@@ -37,22 +38,6 @@ class RangedS3File(io.RawIOBase):
         self._body: Any = None
         self._body_at = -1
         self._end = -1
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self.size}[whence]
-        if base + offset < 0:
-            raise ValueError("negative seek position")
-        self._position = base + offset
-        return self._position
 
     def _drop_body(self) -> None:
         if self._body is not None:
