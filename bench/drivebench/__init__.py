@@ -1,0 +1,1 @@
+"""Helpers of bench/drive.py."""
