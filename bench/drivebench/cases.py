@@ -92,23 +92,28 @@ def timed_gets(server: Server, name: str, path: str, headers: dict[str, str], co
 
 
 def listing(server: Server, count: int, walks: int) -> list[Timing]:
-    """The folder of `files` files: API first page, paging through it, the HTML page; an
-    API listing of a 20-file folder and /healthz as the floor."""
+    """The folder of `files` files: API first page, paging through it, the HTML page;
+    baselines: the same on folders of 200 files (one page) and 20 files, and /healthz."""
     info, owner = server.info, server.owner
-    many, small = info["many_id"], info["zip_id"]
+    many, page, small = info["many_id"], info["page_id"], info["zip_id"]
+    slug = info["space_slug"]
     cookie = {"Cookie": info["cookie"]}
     rows = [
         timed_gets(server, "/healthz (floor)", "/healthz", {}, count),
         timed_gets(server, "API list, 20-file folder (baseline)",
                    f"/api/v1/drive/nodes/{small}/children", owner, count),
+        timed_gets(server, "API list, 200-file folder (baseline)",
+                   f"/api/v1/drive/nodes/{page}/children", owner, count),
         timed_gets(server, f"API list, {info['files']:,}-file folder, first page (200)",
                    f"/api/v1/drive/nodes/{many}/children", owner, count),
         timed_gets(server, "  same, newest first (order=-modified)",
                    f"/api/v1/drive/nodes/{many}/children?order=-modified", owner, count),
-        timed_gets(server, f"HTML folder page, {info['files']:,} files (200 shown)",
-                   f"/s/{info['space_slug']}/drive/n/{many}/", cookie, count),
         timed_gets(server, "HTML folder page, 20 files (baseline)",
-                   f"/s/{info['space_slug']}/drive/n/{small}/", cookie, count),
+                   f"/s/{slug}/drive/n/{small}/", cookie, count),
+        timed_gets(server, "HTML folder page, 200 files (baseline)",
+                   f"/s/{slug}/drive/n/{page}/", cookie, count),
+        timed_gets(server, f"HTML folder page, {info['files']:,} files (200 shown)",
+                   f"/s/{slug}/drive/n/{many}/", cookie, count),
     ]
     pages, totals, seen = Timing("  API paging, each page of 200 (cursor)"), [], 0
     for _walk in range(walks):

@@ -27,11 +27,11 @@ BATCH = 500
 THROUGH_ACTIONS = 100
 
 
-def content(n: int) -> bytes:
-    return f"bench file number {n}\n".encode()
+def content(n: int, tag: str = "") -> bytes:
+    return f"bench file{tag} number {n}\n".encode()
 
 
-def bulk_files(owner: object, folder: object, first: int, count: int) -> None:
+def bulk_files(owner: object, folder: object, first: int, count: int, tag: str = "") -> None:
     """Files first..count-1 of `folder`, in the shape `do_upload_file` gives (see above)."""
     import hashlib
 
@@ -48,7 +48,7 @@ def bulk_files(owner: object, folder: object, first: int, count: int) -> None:
     for start in range(first, count, BATCH):
         numbers = range(start, min(count, start + BATCH))
         with transaction.atomic():
-            datas = [content(n) for n in numbers]
+            datas = [content(n, tag) for n in numbers]
             blobs = []
             for data in datas:
                 sha = hashlib.sha256(data).hexdigest()
@@ -121,6 +121,8 @@ def main() -> int:
                 actions.do_upload_file(owner, many, f"file-{n:05}.txt", BytesIO(content(n)))
     bulk_files(owner, many, slow, args.files)
     filled = time.monotonic() - began
+    page = actions.do_create_folder(owner, root, "page")  # one full page: 200 files
+    bulk_files(owner, page, 0, 200, tag=" of a page")
     zipped = actions.do_create_folder(owner, root, "zip")
     for n in range(20):
         actions.do_upload_file(owner, zipped, f"note-{n:02}.txt",
@@ -133,7 +135,8 @@ def main() -> int:
     cookie_name, cookie_value = session_cookie(owner)
     Path(args.out).write_text(json.dumps({
         "owner_token": owner_token, "space_id": space.pk, "space_slug": space.slug,
-        "root_id": root.pk, "many_id": many.pk, "zip_id": zipped.pk, "files": args.files,
+        "root_id": root.pk, "many_id": many.pk, "page_id": page.pk, "zip_id": zipped.pk,
+        "files": args.files,
         "people_tokens": people, "cookie": f"{cookie_name}={cookie_value}",
         "fill_seconds": round(filled, 1), "seconds": round(time.monotonic() - began, 1)}))
     return 0
