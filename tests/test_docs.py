@@ -8,7 +8,8 @@ SOURCES = ROOT / "src" / "atrium"
 # env_str("X", env_bool("X", env_int("X", env_list("X", os.environ.get("X", os.getenv("X",
 # os.environ["X"], os.environ.setdefault("X", with any spacing or line breaks.
 READ = re.compile(
-    r"""(?:\benv_(?:str|bool|int|list)|\benviron\.(?:get|setdefault|pop)|\bgetenv|\benviron)"""
+    r"""(?:\benv_(?:str|bool|int|list)|\bos\.environ\.(?:get|setdefault|pop)|\bgetenv"""
+    r"""|\bos\.environ)"""
     r"""\s*[(\[]\s*["']([A-Z][A-Z0-9_]+)["']"""
 )
 
