@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -92,6 +93,8 @@ def drive_data(request: AuthedRequest, folder: Node, can: dict[str, bool]) -> di
         "claim_url": reverse("drive:claim", kwargs={"space_slug": space.slug,
                                                     "node_id": folder.pk}),
         "rows_url": node_url(folder), "tus_url": "/api/v1/uploads/",
+        # The hashed name, so a new release never runs against a cached old client.
+        "tus_script": static("drive/tus.js"),
         "small": SMALL_UPLOAD, "chunk": SMALL_UPLOAD, "strings": js_strings(),
     }
 

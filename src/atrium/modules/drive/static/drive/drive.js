@@ -151,7 +151,7 @@ function postSmall(job) {
 
 async function postLarge(job) {
   const key = `atrium-drive-tus:${data.folder_id}:${job.path}:${job.file.size}:${job.file.lastModified}`;
-  const {tusUpload} = await import("./tus.js");
+  const {tusUpload} = await import(data.tus_script);
   const id = await tusUpload(job.file, {
     endpoint: data.tus_url, chunk: data.chunk, csrf: csrf(), key,
     onProgress: (sent) => progress(job, sent),
