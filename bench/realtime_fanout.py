@@ -139,7 +139,7 @@ def main() -> int:
     parser.add_argument("--scaled", action="store_true",
                         help="two workers, PostgreSQL and Redis")
     parser.add_argument("--sockets", type=int, default=1000)
-    parser.add_argument("--rates", default="5,10,20,50,100")
+    parser.add_argument("--rates", default="5,10,20,30,50,100")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--processes", type=int, default=1, help="client processes per server")
     parser.add_argument("--no-channels", action="store_true",
