@@ -64,7 +64,9 @@ class Node(models.Model):
                                     name="drive_one_root_per_space"),
         ]
         indexes = [
-            models.Index(fields=["parent", "kind", "name_key", "id"], name="drive_by_name"),
+            # Folders first ("folder" > "file"), then by name: the default listing order, read
+            # straight from the index (an all-ascending one made SQLite sort the whole folder).
+            models.Index(fields=["parent", "-kind", "name_key", "id"], name="drive_by_name"),
             models.Index(fields=["parent", "kind", "updated_at", "id"], name="drive_by_modified"),
             models.Index(fields=["parent", "kind", "size", "id"], name="drive_by_size"),
             models.Index(fields=["space", "trashed_at"], name="drive_space_trash"),
