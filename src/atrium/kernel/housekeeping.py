@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,10 @@ def run_all() -> dict[str, object]:
             log.exception("housekeeping job %s failed", name)
             results[name] = None
         finally:
-            close_old_connections()
+            # A job that broke its connection must not break the next one's; inside a
+            # transaction (a test) closing would instead break every later job.
+            if not connection.in_atomic_block:
+                close_old_connections()
     return results
 
 
