@@ -200,3 +200,13 @@ def test_the_default_listing_order_comes_from_an_index_not_a_sort(drive):
         plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
     assert "drive_by_name" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_an_uploaded_text_file_is_found_by_its_contents_once_committed(
+        drive, django_capture_on_commit_callbacks):
+    """The upload queues the text extraction: no wait for the next housekeeping round."""
+    member = drive.world.member
+    with django_capture_on_commit_callbacks(execute=True):
+        make_file(member, drive.folder, "minutes.txt", b"the quarterly rota is agreed")
+        make_file(member, drive.folder, "photo.bin", b"\x89PNG-not-text\x00\x01")
+    assert [n.name for n in queries.search(member, "quarterly")] == ["minutes.txt"]

@@ -32,6 +32,7 @@ from atrium.modules.drive.actions.common import (
     require_user,
     subtree_ids,
 )
+from atrium.modules.drive.actions.text import has_text
 from atrium.modules.drive.models import FileVersion, Node, NodeKind
 from atrium.modules.drive.names import clean_name, name_key
 
@@ -127,6 +128,10 @@ def do_upload_file(actor: Any, parent: Node, name: str, fileobj: IO[bytes]) -> N
         emit_changed(node, "version")
     record("drive.file_uploaded", user, node, version=version.number, size=blob.size,
            sha256=blob.sha256)
+    if has_text(blob.mime_type):
+        from atrium.modules.drive.tasks import index_texts
+
+        transaction.on_commit(index_texts.enqueue)
     return node
 
 

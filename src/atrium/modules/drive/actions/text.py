@@ -1,5 +1,6 @@
 """Text of files for search by content: extracted once per blob (however many files share
-it) by the kernel's `extract.text_of`, in the background (housekeeping)."""
+it) by the kernel's `extract.text_of`, in the background: a task queued by each upload of
+such a file, and housekeeping for anything a task missed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from atrium.modules.drive.models import FileText, Node
 log = logging.getLogger(__name__)
 TEXT_TYPES = Q(mime_type__startswith="text/") | Q(mime_type="application/pdf")
 MAX_TEXT_BYTES = 1024 * 1024
+
+
+def has_text(mime_type: str) -> bool:
+    """Whether search reads the contents of files of this type (what TEXT_TYPES selects)."""
+    return mime_type.startswith("text/") or mime_type == "application/pdf"
 
 
 def _text_of(blob: Blob) -> str | None:
