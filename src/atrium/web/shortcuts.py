@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
@@ -49,3 +49,9 @@ def run_action(request: HttpRequest, action: Any, success: str, redirect_to: str
         if success:
             messages.success(request, success)
     return redirect(redirect_to)
+
+
+def json_error(error: ActionError) -> JsonResponse:
+    """An action's refusal for a page's script: the API's error shape, with its status."""
+    return JsonResponse({"error": {"code": error.code, "message": error.message,
+                                   "field": error.field}}, status=error.status)

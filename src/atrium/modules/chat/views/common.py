@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from atrium.kernel import modules as module_state
 from atrium.kernel.errors import ActionError
 from atrium.modules.chat.abilities import MODULE
+from atrium.web.shortcuts import json_error
 
 # The reactions offered by the picker (any emoji may still be sent through the API).
 EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀", "✅", "🔥", "🚀", "👏"]
@@ -47,11 +48,6 @@ def from_script(request: HttpRequest) -> bool:
 def wants_fragment(request: HttpRequest) -> bool:
     return request.headers.get("X-Atrium-Fragment") == "1" or bool(
         getattr(request, "htmx", False))
-
-
-def json_error(error: ActionError) -> JsonResponse:
-    return JsonResponse({"error": {"code": error.code, "message": error.message,
-                                   "field": error.field}}, status=error.status)
 
 
 def failed(request: HttpRequest, error: ActionError, back: str) -> HttpResponse:

@@ -24,6 +24,7 @@ from atrium.kernel.models import Access, Space
 from atrium.modules.drive import queries
 from atrium.modules.drive.abilities import MODULE
 from atrium.modules.drive.models import Node
+from atrium.web.shortcuts import json_error
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 ORDERS = ("name", "-name", "modified", "-modified", "size", "-size")
@@ -76,11 +77,6 @@ def place_url(node: Node) -> str:
 def from_script(request: HttpRequest) -> bool:
     """The page's scripts ask with this header and want JSON (or a fragment), not a page."""
     return request.headers.get("X-Atrium-Fetch") == "1"
-
-
-def json_error(error: ActionError) -> JsonResponse:
-    return JsonResponse({"error": {"code": error.code, "message": error.message,
-                                   "field": error.field}}, status=error.status)
 
 
 def failed(request: HttpRequest, error: ActionError, back: str) -> HttpResponse:
