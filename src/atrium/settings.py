@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "atrium.modules.links",
     "atrium.modules.chat",
     "atrium.modules.drive",
+    "atrium.modules.feed",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,9 @@
 """The kernel's tables: the organisation, people, spaces, rights, audit, blobs, tokens, events,
-resumable uploads."""
+resumable uploads, content entries of the feed, follows, link previews."""
 
 from atrium.kernel.models.audit import AuditEntry
 from atrium.kernel.models.blobs import Blob
+from atrium.kernel.models.content import ContentEntry, Follow, LinkPreview
 from atrium.kernel.models.events import EventHorizon, EventRecord
 from atrium.kernel.models.invitations import Invitation, InvitationSpace
 from atrium.kernel.models.organisation import InstanceModule, MfaPolicy, Organisation
@@ -24,12 +25,15 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Blob",
+    "ContentEntry",
     "EventHorizon",
     "EventRecord",
+    "Follow",
     "InstanceModule",
     "Invitation",
     "InvitationSpace",
     "JoinRequest",
+    "LinkPreview",
     "MfaPolicy",
     "OrgRole",
     "Organisation",

@@ -18,7 +18,7 @@ class OrgRole(models.TextChoices):
     GUEST = "guest", _("Guest")
 
 
-SEARCH_FIELDS = ("full_name", "email", "job_title", "team", "languages")
+SEARCH_FIELDS = ("full_name", "email", "job_title", "team", "languages", "skills")
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -91,6 +91,14 @@ class User(AbstractBaseUser):
         help_text=_("For example: French, English"),
     )
     bio = models.TextField(_("about"), max_length=2000, blank=True)
+    skills = models.CharField(
+        _("skills"), max_length=300, blank=True,
+        help_text=_("Comma-separated, for example: triage, Python, budgeting"),
+    )
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
+        verbose_name=_("manager"),
+    )
     photo = models.ForeignKey(
         "kernel.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -129,6 +137,7 @@ class User(AbstractBaseUser):
         return self.full_name or self.email
 
     photo_id: int | None
+    manager_id: int | None
 
     @property
     def display_name(self) -> str:
