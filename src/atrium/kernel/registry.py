@@ -58,6 +58,9 @@ class ModuleManifest:
     # A link in the top bar to the module's cross-space home (a name in `root_urls`), shown
     # to signed-in people while the module is on for the instance.
     top_nav: NavEntry | None = None
+    # Dotted path of a view `(request) -> HttpResponse` drawing the organisation's home page
+    # (`/`) while the module is on for the instance (the feed); the first such module wins.
+    home: str | None = None
     enabled_by_default: bool = True
     default_member_access: Access = Access.WRITE
     default_reader_access: Access = Access.READ
