@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "atrium.kernel",
     "atrium.web",
     "atrium.realtime",
+    "atrium.notifications",
     "atrium.modules.links",
     "atrium.modules.chat",
     "atrium.modules.drive",
