@@ -9,6 +9,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# Tests run in parallel (pytest-xdist); browser and live-server tests share one worker.
+# PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= 2
+XDIST = -n $(PYTEST_WORKERS) --dist loadgroup
 # A failed pytest run leaves its exit code in .venv/.pytest-exit for .ci/run to return.
 KEEP_EXIT = { code=$$?; echo $$code > $(VENV)/.pytest-exit; exit $$code; }
 
@@ -27,12 +31,12 @@ test: $(VENV)/.installed-dev
 
 test-sqlite: $(VENV)/.installed-dev
 	@echo "== tests on SQLite =="
-	@env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS) || $(KEEP_EXIT)
+	@env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(XDIST) $(PYTEST_ARGS) || $(KEEP_EXIT)
 
 test-postgres: $(VENV)/.installed-dev
 	@test -n "$$ATRIUM_TEST_DATABASE_URL" || { echo "set ATRIUM_TEST_DATABASE_URL"; exit 2; }
 	@echo "== tests on PostgreSQL =="
-	@env -u REDIS_URL DATABASE_URL="$$ATRIUM_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS) \
+	@env -u REDIS_URL DATABASE_URL="$$ATRIUM_TEST_DATABASE_URL" $(BIN)/pytest $(XDIST) $(PYTEST_ARGS) \
 		|| $(KEEP_EXIT)
 
 lint: $(VENV)/.installed-dev

@@ -37,3 +37,26 @@ def member(db):
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+def _on_postgres() -> bool:
+    import os
+
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Two rules that keep CI inside its budget without losing a check:
+
+    * tests marked `once` (large files streamed through a real server, a 5 GiB archive) do
+      not depend on the database: they run in the SQLite phase and are skipped when the
+      suite runs again on PostgreSQL;
+    * under pytest-xdist, the browser and live-server tests share one worker (one Chromium
+      and one server at a time), the rest is spread over the others.
+    """
+    skip_once = pytest.mark.skip(reason="database-independent: runs in the SQLite phase")
+    for item in items:
+        if item.get_closest_marker("once") and _on_postgres():
+            item.add_marker(skip_once)
+        if item.nodeid.startswith(("tests/e2e/", "tests/realtime/")):
+            item.add_marker(pytest.mark.xdist_group("live"))

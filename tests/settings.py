@@ -3,7 +3,13 @@
 import os
 import tempfile
 
-os.environ.setdefault("ATRIUM_DATA_DIR", tempfile.mkdtemp(prefix="atrium-test-"))
+# Each pytest-xdist worker gets its own folder: they inherit the controller's environment,
+# and a blob store shared between workers would let one test's purge see another's files.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["ATRIUM_DATA_DIR"] = tempfile.mkdtemp(
+        prefix=f"atrium-test-{os.environ['PYTEST_XDIST_WORKER']}-")
+else:
+    os.environ.setdefault("ATRIUM_DATA_DIR", tempfile.mkdtemp(prefix="atrium-test-"))
 
 from atrium.settings import *  # noqa: E402,F403
 from atrium.settings import DATA_DIR, STORAGES  # noqa: E402

@@ -303,6 +303,7 @@ def _cut_patch(server, url: str, offset: int, token: str, data: bytes) -> None:
     connection.close()
 
 
+@pytest.mark.once
 def test_a_real_tus_client_uploads_300_mb_with_a_cut_and_a_resume(tmp_path):
     """tuspy sends 150 MB in 32 MB PATCHes to `atrium serve`; then a PATCH is cut off
     mid-body after 4 MB, which the server keeps (all but what it had not read yet), and a

@@ -134,6 +134,7 @@ def _request(server: Server, token: str, method: str, path: str, body=None,
     return response.status, data
 
 
+@pytest.mark.once
 def test_large_put_and_get_stream_and_encoded_traversal_is_refused(tmp_path):
     """200 MB go up by PUT and come back by GET with the same SHA-256 while the server's
     peak memory grows by less than 100 MB; `%2e%2e` and `%00` in paths answer 400 and

@@ -218,6 +218,7 @@ class TailOnly(io.RawIOBase):
         return head + body
 
 
+@pytest.mark.once
 def test_archives_past_4_gib_use_zip64(blob_dir, monkeypatch):
     """A 5 GiB member (zeros streamed through, never stored) and a small one after it: the
     archive's central directory is ZIP64 and zipfile reads both sizes and offsets."""
