@@ -6,20 +6,34 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from atrium.kernel import audit, events
-from atrium.kernel.errors import ActionError, Conflict, Forbidden
-from atrium.kernel.models import ApiToken, OrgRole, Space, SpaceMembership, SpaceRole, User
+from atrium.kernel.errors import ActionError, Conflict, Forbidden, NotFound
+from atrium.kernel.models import (
+    ApiToken,
+    Follow,
+    OrgRole,
+    Space,
+    SpaceMembership,
+    SpaceRole,
+    User,
+)
 
 PROFILE_FIELDS = ("full_name", "job_title", "team", "phone", "location", "languages", "bio",
-                  "language")
+                  "language", "skills", "manager")
+MAX_SKILLS = 20
+MAX_SKILL_LENGTH = 40
+# How far up a reporting line the cycle check climbs; real org charts are far shallower.
+MAX_MANAGER_DEPTH = 200
 
 
 def check_email(email: str) -> str:
@@ -153,12 +167,20 @@ def do_update_profile(actor: User, person: User, changes: dict[str, Any]) -> Use
 
     if not abilities(actor, person)["edit_profile"]:
         raise Forbidden(_("You may not edit this profile."))
+    changes = dict(changes)
+    if "manager_id" in changes:  # the API's name for it
+        changes["manager"] = changes.pop("manager_id")
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ActionError(_("Unknown field: %(name)s") % {"name": sorted(unknown)[0]},
                           field=sorted(unknown)[0])
     for name, value in changes.items():
+        if name == "manager":
+            person.manager = check_manager(person, value)
+            continue
         value = (value or "").strip() if isinstance(value, str) else value
+        if name == "skills":
+            value = ", ".join(clean_skills(value))
         if name == "full_name" and not value:
             raise ActionError(_("Enter the person's name."), field="full_name")
         if name == "language" and value not in ("", "en", "fr"):
@@ -190,3 +212,98 @@ def do_set_photo(actor: User, person: User, upload: Any) -> User:
     if old is not None:
         blobstore.release(old)
     return person
+
+
+def clean_skills(text: str) -> list[str]:
+    """The skills of a comma-separated text: trimmed, blanks and repeats (any case) dropped;
+    each at most MAX_SKILL_LENGTH characters, at most MAX_SKILLS of them."""
+    skills: list[str] = []
+    seen: set[str] = set()
+    for raw in (text or "").replace("\n", ",").replace(";", ",").split(","):
+        skill = " ".join(raw.split())
+        if not skill or skill.casefold() in seen:
+            continue
+        if len(skill) > MAX_SKILL_LENGTH:
+            raise ActionError(
+                _("The skill “%(skill)s” is too long (at most %(limit)d characters).")
+                % {"skill": skill[:MAX_SKILL_LENGTH] + "…", "limit": MAX_SKILL_LENGTH},
+                code="skill_too_long", field="skills")
+        seen.add(skill.casefold())
+        skills.append(skill)
+    if len(skills) > MAX_SKILLS:
+        raise ActionError(_("Give at most %(limit)d skills.") % {"limit": MAX_SKILLS},
+                          code="too_many_skills", field="skills")
+    return skills
+
+
+def check_manager(person: User, value: Any) -> User | None:
+    """The manager `value` names (a person, an id or nothing) if it may manage `person`:
+    an active member of the organisation (not a guest, not a bot), not `person`, and not
+    someone who reports to `person`, directly or not (no cycle)."""
+    if value in (None, "", 0):
+        return None
+    if isinstance(value, User):
+        manager: User | None = User.objects.filter(pk=value.pk).first()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        manager = User.objects.filter(pk=value).first()
+    else:
+        raise ActionError(_("Choose the manager among the people of the organisation."),
+                          field="manager")
+    if manager is None or not manager.is_active or manager.is_bot:
+        raise ActionError(_("Choose an active person of the organisation as manager."),
+                          code="manager_inactive", field="manager")
+    if manager.role == OrgRole.GUEST:
+        raise ActionError(_("A guest cannot be a manager."), code="manager_guest",
+                          field="manager")
+    if manager.pk == person.pk:
+        raise ActionError(_("Nobody is their own manager."), code="manager_self",
+                          field="manager")
+    above = manager.manager_id
+    for _step in range(MAX_MANAGER_DEPTH):
+        if above is None:
+            break
+        if above == person.pk:
+            raise ActionError(
+                _("%(name)s reports to this person already: that would make a loop.")
+                % {"name": manager.display_name}, code="manager_cycle", field="manager")
+        above = User.objects.filter(pk=above).values_list("manager_id", flat=True).first()
+    return manager
+
+
+def is_following(follower: Any, person: User) -> bool:
+    return bool(getattr(follower, "is_authenticated", False)) and Follow.objects.filter(
+        follower_id=follower.pk, followed_id=person.pk).exists()
+
+
+@transaction.atomic
+def do_follow(actor: User, person: User) -> bool:
+    """`actor` follows `person` (their posts join the actor's home feed); True when it is
+    new. Following twice changes nothing and notifies once."""
+    from atrium.kernel.abilities import abilities, is_active_user
+    from atrium.notifications import notify
+
+    if not is_active_user(actor) or not abilities(actor, person)["view"]:
+        raise NotFound("person")
+    if person.pk == actor.pk:
+        raise ActionError(_("You cannot follow yourself."), code="follow_self")
+    if not person.is_active:
+        raise ActionError(_("This person's account is deactivated."), code="inactive")
+    _follow, created = Follow.objects.get_or_create(follower=actor, followed=person)
+    if created:
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            title = _("%(name)s now follows you") % {"name": actor.display_name}
+        notify([person], kind="follow", key=f"follow:{actor.pk}:{person.pk}", actor=actor,
+               title=title, url=reverse("person", args=[actor.pk]))
+    return created
+
+
+@transaction.atomic
+def do_unfollow(actor: User, person: User) -> bool:
+    """`actor` stops following `person`; True when they did follow. Works whatever the
+    person's state, so nobody stays stuck following a deactivated colleague."""
+    from atrium.kernel.abilities import is_active_user
+
+    if not is_active_user(actor):
+        raise NotFound("person")
+    deleted, _rows = Follow.objects.filter(follower=actor, followed=person).delete()
+    return bool(deleted)
