@@ -7,6 +7,7 @@ from typing import Any, cast
 from django.http import HttpRequest
 
 from atrium.kernel.abilities import abilities, space_role
+from atrium.kernel.directory import split_list
 from atrium.kernel.models import Invitation, JoinRequest, Space, SpaceMembership, User
 
 
@@ -21,9 +22,18 @@ def person_out(user: User, person: User) -> dict[str, Any]:
         "display_name": person.display_name, "role": person.role, "is_active": person.is_active,
         "job_title": person.job_title, "team": person.team, "phone": person.phone,
         "location": person.location, "languages": person.languages, "bio": person.bio,
+        "skills": split_list(person.skills), "manager": _manager_ref(user, person),
         "has_photo": person.photo_id is not None, "date_joined": person.date_joined,
         "abilities": abilities(user, person),
     }
+
+
+def _manager_ref(user: User, person: User) -> dict[str, Any] | None:
+    """The person's manager, for viewers who may see them (a guest may not see everyone)."""
+    manager = person.manager if person.manager_id else None
+    if manager is None or (user.is_guest and not abilities(user, manager)["view"]):
+        return None
+    return {"id": manager.pk, "display_name": manager.display_name}
 
 
 def space_out(user: User, space: Space, member_count: int | None = None) -> dict[str, Any]:

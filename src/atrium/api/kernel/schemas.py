@@ -94,6 +94,11 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
 
 # People ------------------------------------------------------------------------------------
 
+class PersonRef(Schema):
+    id: int
+    display_name: str
+
+
 class PersonOut(Schema):
     id: int
     email: str
@@ -107,6 +112,9 @@ class PersonOut(Schema):
     location: str
     languages: str
     bio: str
+    skills: list[str]
+    manager: PersonRef | None = Field(
+        None, description="Whom the person reports to; null when none or not visible to you.")
     has_photo: bool
     date_joined: datetime
     abilities: Abilities
@@ -135,6 +143,10 @@ class ProfileIn(PatchIn):
     languages: str | None = Field(None, max_length=200)
     bio: str | None = Field(None, max_length=2000)
     language: Literal["", "en", "fr"] | None = None
+    skills: str | None = Field(None, max_length=300,
+                               description="Comma-separated, at most 20 of 40 characters each.")
+    manager_id: int | None = Field(None, ge=0, le=MAX_ID,
+                                   description="The manager's id; 0 for nobody.")
 
 
 class RoleIn(In):
