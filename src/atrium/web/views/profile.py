@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,20 +9,69 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from atrium.kernel.actions.people import PROFILE_FIELDS, do_set_photo, do_update_profile
+from atrium.kernel.actions.people import (
+    MAX_SKILL_LENGTH,
+    MAX_SKILLS,
+    PROFILE_FIELDS,
+    do_set_photo,
+    do_update_profile,
+)
 from atrium.kernel.blobstore import UploadTooLarge
 from atrium.kernel.errors import ActionError
-from atrium.kernel.models import User
+from atrium.kernel.models import OrgRole, User
 from atrium.kernel.uploads import upload_limit, upload_refused
 from atrium.web.types import AuthedRequest
 
+# Up to this many possible managers the form offers a list; beyond, an e-mail address.
+MANAGER_CHOICES_MAX = 300
+
 
 class ProfileForm(forms.ModelForm):
+    """The profile; `manager` is a list of the organisation's active members, or an e-mail
+    address in large organisations. The action checks the rules (no guest, no loop)."""
+
+    manager = forms.CharField(label=_lazy("Manager"), required=False, max_length=254)
+
     class Meta:
         model = User
-        fields = list(PROFILE_FIELDS)
+        fields = [name for name in PROFILE_FIELDS if name != "manager"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].help_text = _(
+            "Separated by commas: at most %(count)d skills of at most %(length)d characters "
+            "each, for example: triage, Python, budgeting.") % {
+            "count": MAX_SKILLS, "length": MAX_SKILL_LENGTH}
+        person = self.instance
+        candidates = list(User.objects.filter(is_active=True, is_bot=False)
+                          .exclude(role=OrgRole.GUEST).exclude(pk=person.pk)
+                          .order_by("full_name", "pk")
+                          .values_list("pk", "full_name", "job_title")[:MANAGER_CHOICES_MAX + 1])
+        field = self.fields["manager"]
+        if len(candidates) <= MANAGER_CHOICES_MAX:
+            field.widget = forms.Select(choices=[("", _lazy("Nobody"))] + [
+                (str(pk), f"{name} ({job})" if job else name) for pk, name, job in candidates])
+            field.initial = str(person.manager_id or "")
+            field.help_text = _lazy("The person you report to.")
+        else:
+            field.widget = forms.EmailInput()
+            field.initial = person.manager.email if person.manager_id else ""
+            field.help_text = _lazy("The e-mail address of the person you report to; "
+                                    "leave it empty for nobody.")
+
+    def clean_manager(self) -> int | None:
+        value = (self.cleaned_data.get("manager") or "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            return int(value)
+        pk = User.objects.filter(email__iexact=value).values_list("pk", flat=True).first()
+        if pk is None:
+            raise forms.ValidationError(_("Nobody in the organisation has this address."))
+        return pk
 
 
 @login_required
