@@ -7,6 +7,7 @@ from atrium.web.views import (
     home,
     invitations,
     people,
+    previews,
     profile,
     setup,
     spaces,
@@ -62,4 +63,17 @@ urlpatterns = [
     path("manage/", include("atrium.web.urls_manage")),
     path("api/v1/", api.urls),
     path("hooks/chat/<str:token>", incoming_webhook, name="chat_incoming_webhook"),
+    path("previews/<int:preview_id>/image", previews.preview_image, name="preview_image"),
+]
+
+# Installable web app and web push: the manifest and the service worker live at the root (a
+# worker controls only pages under its own path), the device page under the profile.
+from atrium.notifications import pwa  # noqa: E402
+
+urlpatterns += [
+    path("manifest.webmanifest", pwa.manifest, name="web_manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("profile/push/", pwa.push_settings, name="push_settings"),
+    path("profile/push/<int:subscription_id>/remove/", pwa.push_remove, name="push_remove"),
+    path("profile/push/test/", pwa.push_test, name="push_test"),
 ]
