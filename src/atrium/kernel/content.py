@@ -164,8 +164,8 @@ def _readable_filter(read: Readable, space_ids: set[int] | None = None) -> Q | N
     if not groups:
         return None
     condition = Q()
-    for spaces, module_ids in groups.items():
-        condition |= Q(module_id__in=sorted(module_ids), space_id__in=sorted(spaces))
+    for group, module_ids in groups.items():
+        condition |= Q(module_id__in=sorted(module_ids), space_id__in=sorted(group))
     return condition
 
 

@@ -97,6 +97,17 @@ def publish_post(post: Post) -> None:
                     created_at=post.created_at)
 
 
+def queue_preview(body: str) -> None:
+    """Ask for the preview of the text's first web address (fetched later, through the
+    egress gate); a page shows it once it is there."""
+    from atrium.kernel import linkpreview
+
+    if "http" in (body or ""):
+        url = linkpreview.first_url(body)
+        if url:
+            linkpreview.preview_for(url)
+
+
 def post_url(post: Post) -> str:
     return f"/s/{post.space.slug}/feed/{post.pk}/"
 

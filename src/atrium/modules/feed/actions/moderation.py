@@ -89,10 +89,11 @@ def do_report(actor: Any, post: Post, *, comment: Comment | None = None,
 def do_resolve_report(actor: Any, report: Report, *, resolution: str) -> Report:
     """A space admin closes a report: "hidden" hides the content, "dismissed" keeps it."""
     user = require_active(actor)
-    report = (Report.objects.select_for_update(of=("self",))
-              .select_related("post__space", "comment").filter(pk=report.pk).first())
-    if report is None:
+    found = (Report.objects.select_for_update(of=("self",))
+             .select_related("post__space", "comment").filter(pk=report.pk).first())
+    if found is None:
         raise NotFound("report")
+    report = found
     if not space_rights(user, report.post.space).manage:
         raise Forbidden(_("Only the space's administrators handle reports."))
     if resolution not in ("hidden", "dismissed"):

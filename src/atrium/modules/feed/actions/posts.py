@@ -24,6 +24,7 @@ from atrium.modules.feed.actions.common import (
     notify,
     post_url,
     publish_post,
+    queue_preview,
     render_text,
     require_active,
     rights_to_write,
@@ -181,6 +182,7 @@ def do_create_post(actor: Any, space: Space, *, body: str, images: Sequence[Any]
     save_hashtags(post, rendered.hashtags)
     mentioned = _save_mentions(post, rendered.user_ids, rendered.space_ids)
     publish_post(post)
+    queue_preview(body)
     events.emit(PostCreated(post_id=post.pk, space_id=space.pk), "space", space.pk)
     _notify_new_post(post, author, mentioned)
     return post
@@ -236,6 +238,7 @@ def do_edit_post(actor: Any, post: Post, *, body: str) -> Post:
     save_hashtags(post, rendered.hashtags)
     mentioned = _save_mentions(post, rendered.user_ids, rendered.space_ids)
     publish_post(post)
+    queue_preview(body)
     events.emit(PostChanged(post_id=post.pk, space_id=post.space_id), "space", post.space_id)
     added = [pk for pk in mentioned if pk not in before]
     notify(added, kind="mention", key=f"feed.post:{post.pk}", actor=editor, space=post.space,

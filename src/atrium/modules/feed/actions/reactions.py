@@ -48,6 +48,7 @@ def do_react(actor: Any, target: Post | Comment, emoji: str) -> bool:
     """Toggle the actor's `emoji` on a post or a comment; True when it is now present."""
     user = require_active(actor)
     emoji = check_emoji(emoji)
+    lookup: dict[str, Any]
     if isinstance(target, Post):
         target = Post.objects.select_related("space").filter(pk=target.pk).first() or target
         post, lookup = target, {"post": target}
@@ -90,10 +91,11 @@ def do_react(actor: Any, target: Post | Comment, emoji: str) -> bool:
 def do_vote(actor: Any, poll: Poll, option_ids: list[int]) -> None:
     """Replace the actor's vote in `poll` by `option_ids` (none: take the vote back)."""
     user = require_active(actor)
-    poll = (Poll.objects.select_for_update(of=("self",)).select_related("post__space")
-            .filter(pk=poll.pk).first())
-    if poll is None:
+    found = (Poll.objects.select_for_update(of=("self",)).select_related("post__space")
+             .filter(pk=poll.pk).first())
+    if found is None:
         raise NotFound("poll")
+    poll = found
     post = poll.post
     if not abilities(user, post)["vote"]:
         raise Forbidden(_("You may not vote in this poll."))
@@ -107,9 +109,9 @@ def do_vote(actor: Any, poll: Poll, option_ids: list[int]) -> None:
     if len(chosen) > 1 and not poll.multiple:
         raise ActionError(_("This poll takes one answer only."), code="single",
                           field="options")
-    found = set(PollOption.objects.filter(poll=poll, pk__in=chosen).values_list("pk",
+    known = set(PollOption.objects.filter(poll=poll, pk__in=chosen).values_list("pk",
                                                                                 flat=True))
-    if len(found) != len(chosen):
+    if len(known) != len(chosen):
         raise ActionError(_("Choose among the poll's options."), code="invalid",
                           field="options")
     PollVote.objects.filter(poll=poll, user=user).delete()

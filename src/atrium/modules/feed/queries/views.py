@@ -108,7 +108,7 @@ class PostView:
         return self.post.space
 
 
-def _reactions(rows: Iterable[dict[str, Any]], mine: set[tuple[int, str]],
+def _reactions(rows: Iterable[Any], mine: set[tuple[int, str]],
                key: str) -> dict[int, list[ReactionView]]:
     found: dict[int, list[ReactionView]] = defaultdict(list)
     for row in rows:
