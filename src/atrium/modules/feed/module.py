@@ -35,5 +35,8 @@ manifest = ModuleManifest(
                     export=queries.export_space),
     ),
     urls="atrium.modules.feed.urls",
+    root_urls="atrium.modules.feed.root_urls",
+    top_nav=NavEntry(label=_("Feed"), url_name="feed_root:home"),
+    home="atrium.modules.feed.views.pages.home_page",
     api_router="atrium.modules.feed.api:router" if _present("atrium.modules.feed.api") else None,
 )
