@@ -275,12 +275,21 @@ def is_following(follower: Any, person: User) -> bool:
         follower_id=follower.pk, followed_id=person.pk).exists()
 
 
+def _notify(*args: Any, **kwargs: Any) -> Any:
+    from atrium import notifications
+
+    # The package's `notify` shares its name with the submodule `notifications.notify`:
+    # once that submodule is imported the package attribute is the module, so take the
+    # function from it in that case.
+    send = notifications.notify
+    return getattr(send, "notify", send)(*args, **kwargs)
+
+
 @transaction.atomic
 def do_follow(actor: User, person: User) -> bool:
     """`actor` follows `person` (their posts join the actor's home feed); True when it is
     new. Following twice changes nothing and notifies once."""
     from atrium.kernel.abilities import abilities, is_active_user
-    from atrium.notifications import notify
 
     if not is_active_user(actor) or not abilities(actor, person)["view"]:
         raise NotFound("person")
@@ -292,7 +301,7 @@ def do_follow(actor: User, person: User) -> bool:
     if created:
         with translation.override(person.language or settings.LANGUAGE_CODE):
             title = _("%(name)s now follows you") % {"name": actor.display_name}
-        notify([person], kind="follow", key=f"follow:{actor.pk}:{person.pk}", actor=actor,
+        _notify([person], kind="follow", key=f"follow:{actor.pk}:{person.pk}", actor=actor,
                title=title, url=reverse("person", args=[actor.pk]))
     return created
 

@@ -20,7 +20,7 @@ from atrium.kernel.abilities import abilities
 from atrium.kernel.access import access_person
 from atrium.kernel.actions.people import do_follow, do_unfollow, is_following
 from atrium.kernel.errors import NotFound
-from atrium.kernel.models import Organisation, Space, User
+from atrium.kernel.models import Organisation, User
 from atrium.kernel.status import current_status
 from atrium.web.shortcuts import run_action
 from atrium.web.types import AuthedRequest
@@ -71,16 +71,15 @@ def _feed_url(person: User) -> str:
 
 
 def recent_activity(viewer: User, person: User) -> list[Any]:
-    """The person's latest content the viewer may read, from the kernel's content entries."""
+    """The person's latest content the viewer may read, from the kernel's content entries
+    (fetched with their space)."""
     try:
         from atrium.kernel.content import feed_entries
     except ImportError:  # the feed's content contract is not installed
         return []
     entries = list(feed_entries(viewer, scope="author", author=person,
                                 limit=RECENT_ACTIVITY))
-    spaces = Space.objects.in_bulk({entry.space_id for entry in entries})
     for entry in entries:
-        entry.space = spaces[entry.space_id]
         # Only the site's own paths or web addresses become links, never `javascript:`.
         url = entry.url or ""
         safe = (url.startswith("/") and not url.startswith("//")) or \
