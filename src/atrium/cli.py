@@ -96,6 +96,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("atrium: --workers must be at least 1.", file=sys.stderr)
         return 2
     prepare()
+    from atrium.notifications import vapid
+
+    vapid.ensure_keys()  # web push: the VAPID key pair, generated at the first start
     url = f"http://{args.host}:{args.port}"
     if not Organisation.objects.exists():
         from atrium.web.views.setup import setup_token

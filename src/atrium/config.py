@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -66,3 +67,65 @@ def secret_key(folder: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def vapid_keys(folder: Path) -> Any:
+    """The web push (VAPID) private key: from ATRIUM_VAPID_PRIVATE_KEY, or generated once and
+    kept in `<folder>/vapid_private.pem` (mode 600). Returns an EC P-256 private key.
+
+    The variable holds a PEM key or the base64url forms other web push tools print (the raw
+    32-byte private number, or DER). Browsers tie their subscriptions to the public half, so
+    a new key makes every device subscribe again.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    configured = os.environ.get("ATRIUM_VAPID_PRIVATE_KEY", "").strip()
+    if configured:
+        return _parse_vapid_key(configured)
+    key_file = folder / "vapid_private.pem"
+    if not key_file.exists():
+        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption())
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pem)
+    try:
+        key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+    except ValueError:
+        raise ConfigError(f"{key_file} does not hold a PEM private key: delete it to have "
+                          "a new one generated (devices then subscribe again)") from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise ConfigError(f"{key_file} must hold an EC P-256 key")
+    return key
+
+
+def _parse_vapid_key(text: str) -> Any:
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    problem = ("ATRIUM_VAPID_PRIVATE_KEY must be an EC P-256 private key: PEM, or base64url "
+               "(the raw 32-byte key or DER)")
+    try:
+        if "-----BEGIN" in text:
+            key = serialization.load_pem_private_key(text.replace("\\n", "\n").encode(),
+                                                     password=None)
+        else:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            if len(raw) == 32:
+                key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+            else:
+                key = serialization.load_der_private_key(raw, password=None)
+    except (ValueError, TypeError, binascii.Error):
+        raise ConfigError(problem) from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise ConfigError(problem)
+    return key
