@@ -285,3 +285,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config.env_str("ATRIUM_LOG_LEVEL", "WARNING")},
 }
+
+# Notifications (atrium.notifications): digests go out at this local hour of each person, the
+# weekly one on this weekday (0 = Monday).
+NOTIFICATIONS_DIGEST_HOUR = min(23, max(0, config.env_int("ATRIUM_DIGEST_HOUR", 7)))
+NOTIFICATIONS_DIGEST_WEEKDAY = min(6, max(0, config.env_int("ATRIUM_DIGEST_WEEKDAY", 0)))

@@ -60,6 +60,7 @@ urlpatterns = [
     path("spaces/new/", spaces.space_create, name="space_create"),
     path("s/<slug:space_slug>/", include(space_urls)),
     *module_urls,
+    path("notifications/", include("atrium.notifications.urls")),
     path("manage/", include("atrium.web.urls_manage")),
     path("api/v1/", api.urls),
     path("hooks/chat/<str:token>", incoming_webhook, name="chat_incoming_webhook"),

@@ -17,3 +17,5 @@ for manifest in registry.all_modules():
         api.add_router("/", getattr(import_module(module_path), attribute))
 
 __all__ = ["api"]
+api.add_router("/", import_module("atrium.notifications.api_push").router)  # web push
+api.add_router("/", import_module("atrium.notifications.api").router)  # notification centre

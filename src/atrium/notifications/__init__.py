@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 
 def notify(recipients: Any, **kwargs: Any) -> list[Notification]:
-    """Record notifications for ``recipients`` (see ``atrium.notifications.notify``)."""
-    from atrium.notifications.notify import notify as _notify
+    """Record notifications for ``recipients`` (see ``atrium.notifications.dispatch``)."""
+    from atrium.notifications.dispatch import notify as _notify
 
     return _notify(recipients, **kwargs)
 

@@ -39,7 +39,18 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                               "current": request.path.startswith(url)})
         return found
 
+    unread: list[int] = []
+
+    def notifications_unread() -> int:
+        """The bell's count: one query, only when a page shows it."""
+        if not unread:
+            from atrium.notifications.queries import unread_count
+
+            unread.append(unread_count(user) if user.is_authenticated else 0)
+        return unread[0]
+
     return {
+        "notifications_unread": notifications_unread,
         "org": SimpleLazyObject(Organisation.current),
         "top_modules": SimpleLazyObject(top_modules),
         "my_spaces": SimpleLazyObject(my_spaces),

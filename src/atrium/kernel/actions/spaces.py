@@ -175,7 +175,22 @@ def do_add_member(actor: User, space: Space, person: User, role: str = SpaceRole
     membership = _add_membership(space, person, role)
     audit.record("space.member_added", actor=actor, target=space, request=request,
                  user=person.pk, role=role)
+    _tell_added(actor, space, person, membership)
     return membership
+
+
+def _tell_added(actor: User, space: Space, person: User, membership: SpaceMembership) -> None:
+    """The person added learns it in their notification centre (kind "invitation")."""
+    from django.urls import reverse
+
+    from atrium.notifications import notify
+
+    if space.is_personal:
+        return
+    notify([person], kind="invitation", key=f"space.added:{membership.pk}", actor=actor,
+           space=space, title=_("%(name)s added you to %(space)s") % {
+               "name": actor.display_name, "space": space.name},
+           url=reverse("space", kwargs={"space_slug": space.slug}))
 
 
 @transaction.atomic

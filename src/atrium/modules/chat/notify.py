@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from atrium.kernel import events
 from atrium.kernel.models import User
@@ -154,4 +155,39 @@ def notify_message(message: Message, channel: Channel, *, mentioned: Collection[
     for user_id, reason in decided.items():
         events.emit(Notify(channel_id=channel.pk, message_id=message.pk, reason=reason),
                     "user", user_id)
+    centre_notify(message, channel, facts, [p for pk, p in people.items() if pk in readers])
     return decided
+
+
+def centre_notify(message: Message, channel: Channel, facts: Facts,
+                  readers: Iterable[Person]) -> None:
+    """The notification centre (and its e-mail and push) learn of personal mentions and
+    direct messages; do-not-disturb is applied there to e-mail and push, not to the record."""
+    from django.urls import reverse
+
+    from atrium.notifications import notify
+
+    mentions, direct = [], []
+    for person in readers:
+        if person.user_id == facts.author_id or not person.active or person.is_bot:
+            continue
+        reason = reason_for(facts, person)
+        if channel.is_direct and reason is not None:
+            direct.append(person.user_id)
+        elif reason == "mention":
+            mentions.append(person.user_id)
+    if not mentions and not direct:
+        return
+    author = message.author
+    name = author.display_name if author is not None else message.sender_name
+    url = reverse("chat_root:conversation", kwargs={"channel_id": channel.pk})
+    common = {"key": f"chat.message:{message.pk}", "actor": author, "module_id": "chat",
+              "space": channel.space, "excerpt": message.body[:300], "url": url, "urgent": True}
+    if direct:
+        notify(direct, kind="direct_message", title=_("Message from %(name)s") % {"name": name},
+               **common)
+    if mentions:
+        notify(mentions, kind="mention",
+               title=_("%(name)s mentioned you in #%(channel)s") % {"name": name,
+                                                                  "channel": channel.name},
+               **common)
