@@ -123,7 +123,8 @@ def readable(user: Any) -> Readable:
     and modules (the rule of `spaces_with_module_access`, for all modules at once)."""
     if not is_active_user(user):
         return Readable({}, set())
-    on = [m for m in registry.all_modules() if module_state.enabled_for_instance(m.id)]
+    states = module_state.instance_states()
+    on = [m for m in registry.all_modules() if states.get(m.id)]
     spaces = dict(Space.objects.restrict(user, "read").filter(archived_at__isnull=True)
                   .values_list("pk", "personal_owner_id"))
     roles = dict(SpaceMembership.objects.filter(user=user, space_id__in=spaces)
@@ -156,11 +157,7 @@ def readable(user: Any) -> Readable:
 def _readable_filter(read: Readable, space_ids: set[int] | None = None) -> Q | None:
     """Entries of a module in a space where that module is readable (optionally among
     `space_ids`); modules with the same spaces share one condition. None: nothing."""
-    groups: dict[frozenset[int], list[str]] = {}
-    for module_id, spaces in read.by_module.items():
-        chosen = spaces if space_ids is None else spaces & space_ids
-        if chosen:
-            groups.setdefault(frozenset(chosen), []).append(module_id)
+    groups = _groups(read, space_ids)
     if not groups:
         return None
     condition = Q()
@@ -181,21 +178,59 @@ def _ordering(order: Order) -> tuple[str, str]:
     return ("-last_activity_at", "-id") if order == "activity" else ("-created_at", "-id")
 
 
-def _union_ids(parts: Sequence[QuerySet[ContentEntry]], order: Order, limit: int) -> list[int]:
-    """Ids of the newest `limit` rows of the union of `parts`, each already ordered and
-    limited, in one query."""
-    column = "last_activity_at" if order == "activity" else "created_at"
-    selects, params = [], []
-    for number, part in enumerate(parts):
-        sql, part_params = part.values("id", column).query.sql_with_params()
-        selects.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608 (compiled ORM)
-        params.extend(part_params)
-    quoted = connection.ops.quote_name(column)
-    union = " UNION ALL ".join(selects)
-    sql = f"SELECT id FROM ({union}) AS entries ORDER BY {quoted} DESC, id DESC LIMIT %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        return [row[0] for row in cursor.fetchall()]
+class _Sql:
+    """Raw SQL for the home feed's union: compiling forty ORM querysets per page cost more
+    than running them, so the parts are written here, each a plain indexed range."""
+
+    def __init__(self, order: Order, cursor: Cursor | None, limit: int) -> None:
+        ops = connection.ops
+        self.column = "last_activity_at" if order == "activity" else "created_at"
+        self.limit = limit
+        self.tail = f" ORDER BY {self.column} DESC, id DESC LIMIT %s"
+        self.before, self.before_params = "", []
+        if cursor is not None:
+            at = ops.adapt_datetimefield_value(cursor.at)
+            self.before = f" AND {self.column} <= %s AND ({self.column} < %s OR id < %s)"
+            self.before_params = [at, at, cursor.id]
+        self.table = connection.ops.quote_name(ContentEntry._meta.db_table)
+
+    @staticmethod
+    def among(name: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        return f"{name} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+    def readable(self, groups: dict[frozenset[int], list[str]]) -> tuple[str, list[Any]]:
+        parts, params = [], []
+        for spaces, modules in groups.items():
+            module_sql, module_params = self.among("module_id", sorted(modules))
+            space_sql, space_params = self.among("space_id", sorted(spaces))
+            parts.append(f"({module_sql} AND {space_sql})")
+            params += module_params + space_params
+        return "(" + " OR ".join(parts) + ")", params
+
+    def part(self, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+        sql = (f"SELECT id, {self.column} FROM {self.table} WHERE {where}"  # noqa: S608
+               f"{self.before}{self.tail}")
+        return sql, [*params, *self.before_params, self.limit]
+
+    def union(self, parts: list[tuple[str, list[Any]]]) -> list[int]:
+        selects, params = [], []
+        for number, (sql, part_params) in enumerate(parts):
+            selects.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608
+            params += part_params
+        union = " UNION ALL ".join(selects)
+        sql = f"SELECT id FROM ({union}) AS entries{self.tail}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, self.limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def _groups(read: Readable, space_ids: set[int] | None = None) -> dict[frozenset[int], list[str]]:
+    groups: dict[frozenset[int], list[str]] = {}
+    for module_id, spaces in read.by_module.items():
+        chosen = spaces if space_ids is None else spaces & space_ids
+        if chosen:
+            groups.setdefault(frozenset(chosen), []).append(module_id)
+    return groups
 
 
 def feed_entries(user: Any, *, scope: Scope, space: Space | None = None, author: Any = None,
@@ -229,7 +264,7 @@ def feed_entries(user: Any, *, scope: Scope, space: Space | None = None, author:
         ids = list(base.filter(condition, author_id=getattr(author, "pk", author))
                    .order_by(*ordering).values_list("id", flat=True)[:limit])
     else:
-        ids = _home_ids(user, read, base, order, limit)
+        ids = _home_ids(user, read, base, order, limit, before)
     if not ids:
         return []
     found = {entry.pk: entry for entry in
@@ -238,39 +273,43 @@ def feed_entries(user: Any, *, scope: Scope, space: Space | None = None, author:
 
 
 def _home_ids(user: Any, read: Readable, base: QuerySet[ContentEntry], order: Order,
-              limit: int) -> list[int]:
-    ordering = _ordering(order)
-    parts: list[QuerySet[ContentEntry]] = []
+              limit: int, cursor: Cursor | None) -> list[int]:
     member_spaces = sorted(read.member_of & read.any_space)
-    for space_id in member_spaces:
-        modules = read.modules_in(space_id)
-        part = base.filter(space_id=space_id)
-        if len(modules) < len(read.by_module):
-            part = part.filter(module_id__in=modules)
-        parts.append(part.order_by(*ordering)[:limit])
     followed = list(Follow.objects.filter(follower_id=user.pk)
                     .values_list("followed_id", flat=True)[:MAX_FOLLOWED_TERMS + 1])
     elsewhere = read.any_space - read.member_of
-    condition = _readable_filter(read, elsewhere) if followed and elsewhere else None
-    if condition is not None:
-        if len(followed) > MAX_FOLLOWED_TERMS:
-            # Too many people for one subquery each: one query over all of them.
-            everyone = Follow.objects.filter(follower_id=user.pk).values("followed_id")
-            parts.append(base.filter(condition, author_id__in=everyone)
-                         .order_by(*ordering)[:limit])
-        else:
-            parts.extend(base.filter(condition, author_id=pk).order_by(*ordering)[:limit]
-                         for pk in followed)
-    if not parts:
-        return []
-    if len(parts) > MAX_UNION_TERMS:
+    groups = _groups(read, elsewhere) if followed and elsewhere else {}
+    if len(member_spaces) + min(len(followed), MAX_FOLLOWED_TERMS) > MAX_UNION_TERMS:
+        # Too many spaces for one subquery each: one plain query.
         condition = _readable_filter(read, set(member_spaces))
         people = Q(author_id__in=Follow.objects.filter(follower_id=user.pk)
                    .values("followed_id"))
         other = _readable_filter(read, elsewhere)
         where = (condition or Q(pk__in=[])) | ((other & people) if other is not None
                                                 else Q(pk__in=[]))
-        return list(base.filter(where).order_by(*ordering).values_list("id", flat=True)[:limit])
-    if len(parts) == 1:
-        return list(parts[0].values_list("id", flat=True))
-    return _union_ids(parts, order, limit)
+        return list(base.filter(where).order_by(*_ordering(order))
+                    .values_list("id", flat=True)[:limit])
+    sql = _Sql(order, cursor, limit)
+    parts = []
+    every_module = len(read.by_module)
+    for space_id in member_spaces:
+        modules = read.modules_in(space_id)
+        if len(modules) < every_module:
+            module_sql, module_params = sql.among("module_id", modules)
+            parts.append(sql.part(f"space_id = %s AND {module_sql}", [space_id, *module_params]))
+        else:
+            parts.append(sql.part("space_id = %s", [space_id]))
+    if groups:
+        readable_sql, readable_params = sql.readable(groups)
+        if len(followed) > MAX_FOLLOWED_TERMS:
+            followed = list(Follow.objects.filter(follower_id=user.pk)
+                            .values_list("followed_id", flat=True))
+            people_sql, people_params = sql.among("author_id", followed)
+            parts.append(sql.part(f"{people_sql} AND {readable_sql}",
+                                  [*people_params, *readable_params]))
+        else:
+            parts.extend(sql.part(f"author_id = %s AND {readable_sql}", [pk, *readable_params])
+                         for pk in followed)
+    if not parts:
+        return []
+    return sql.union(parts)
