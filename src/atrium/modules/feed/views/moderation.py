@@ -15,7 +15,6 @@ from atrium.kernel.access import access_space_module
 from atrium.kernel.errors import ActionError, NotFound
 from atrium.kernel.models import Access
 from atrium.modules.feed import actions, queries
-from atrium.modules.feed.models import Report
 from atrium.modules.feed.views.common import MODULE, failed, feed_view
 from atrium.modules.feed.views.posts import post_in
 from atrium.modules.feed.views.present import post_view
@@ -40,9 +39,8 @@ def resolve(request: AuthedRequest, space_slug: str, report_id: int) -> HttpResp
     if not abilities(request.user, space).get("manage"):
         raise NotFound("reports")
     back = reverse("feed:reports", kwargs={"space_slug": space.slug})
-    report = Report.objects.filter(pk=report_id, post__space=space,
-                                   resolved_at__isnull=True).first()
-    if report is None:
+    report = queries.access_report(request.user, report_id)
+    if report.post.space_id != space.pk:
         raise NotFound("report")
     try:
         actions.do_resolve_report(request.user, report,

@@ -63,6 +63,7 @@ def answer(request: AuthedRequest, post: Post, status: int = 200) -> HttpRespons
 
 def render_post(request: AuthedRequest, post: Post, status: int = 200,
                 full: bool = False) -> HttpResponse:
+    post = queries.access_post(request.user, post.pk)  # as it is now, after an action
     view = post_view(request.user, post, all_comments=full)
     return TemplateResponse(request, "feed/_post.html", {
         "item": view, "emoji": EMOJI, "full": full,
