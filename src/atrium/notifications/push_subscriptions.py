@@ -1,0 +1,148 @@
+"""A person's web push subscriptions (one per browser): checked input, then one write path.
+
+The endpoint is an address the browser hands us and the server will later POST to, so it is
+checked like any user-supplied URL: `https://` on a public host name or address. The check
+here refuses what the text alone shows (scheme, credentials, literal private addresses,
+`localhost`); `push.py` checks the address it actually connected to, since a host name can
+resolve anywhere (see docs/notifications.md, "Web push").
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from atrium.kernel.errors import ActionError, NotFound
+from atrium.notifications.models import PushSubscription
+from atrium.notifications.vapid import allow_insecure_endpoints, b64url_decode
+
+MAX_ENDPOINT = 1000
+MAX_DEVICES = 20  # per person; subscribing a 21st device forgets the one unused the longest
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def address_allowed(address: str) -> bool:
+    """Whether the server may send a push to this IP address."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return allow_insecure_endpoints()
+    return ip.is_global and not ip.is_multicast
+
+
+def check_endpoint(endpoint: str) -> str:
+    """The endpoint if the server may POST to it, else ActionError on the field `endpoint`."""
+    def refuse(message: str) -> ActionError:
+        return ActionError(message, code="invalid_endpoint", field="endpoint")
+
+    endpoint = endpoint.strip()
+    if not endpoint or len(endpoint) > MAX_ENDPOINT:
+        raise refuse(_("The push endpoint must be an address of at most %(max)d characters.")
+                     % {"max": MAX_ENDPOINT})
+    try:
+        parts = urlsplit(endpoint)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        raise refuse(_("The push endpoint is not a valid address.")) from None
+    insecure = allow_insecure_endpoints()
+    if parts.scheme != "https" and not (insecure and parts.scheme == "http"):
+        raise refuse(_("The push endpoint must be an https:// address."))
+    if not host or parts.username is not None or parts.password is not None:
+        raise refuse(_("The push endpoint is not a valid address."))
+    if any(ch.isspace() for ch in endpoint):
+        raise refuse(_("The push endpoint is not a valid address."))
+    try:
+        literal = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        literal = None
+    if literal is not None and not address_allowed(str(literal)):
+        raise refuse(_("The push endpoint may not be a private or local address."))
+    if literal is None and (host in LOOPBACK_NAMES or host.endswith(".localhost")
+                            or "." not in host) and not insecure:
+        raise refuse(_("The push endpoint may not be a private or local address."))
+    if parts.scheme == "http" and not ((literal is not None and literal.is_loopback)
+                                       or host in LOOPBACK_NAMES):
+        raise refuse(_("The push endpoint must be an https:// address."))
+    return endpoint
+
+
+def check_keys(p256dh: str, auth: str) -> tuple[str, str]:
+    """The browser's public key (P-256 point) and auth secret (16 bytes), base64url."""
+    p256dh, auth = p256dh.strip(), auth.strip()
+    try:
+        point = b64url_decode(p256dh)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+        if len(point) != 65:
+            raise ValueError
+    except (ValueError, TypeError):
+        raise ActionError(_("The subscription's public key (p256dh) is not a P-256 key in "
+                            "base64url."), code="invalid_key", field="keys.p256dh") from None
+    try:
+        if len(b64url_decode(auth)) != 16:
+            raise ValueError
+    except (ValueError, TypeError):
+        raise ActionError(_("The subscription's auth secret must be 16 bytes in base64url."),
+                          code="invalid_key", field="keys.auth") from None
+    return p256dh, auth
+
+
+def do_subscribe(user: Any, *, endpoint: str, p256dh: str, auth: str,
+                 user_agent: str = "") -> tuple[PushSubscription, bool]:
+    """Record (or refresh) this browser's subscription for `user`; True when it is new.
+
+    A browser has one endpoint; when another person signs in on it and subscribes, the
+    endpoint moves to them, so the previous person's notifications stop reaching a device
+    someone else now uses.
+    """
+    endpoint = check_endpoint(endpoint)
+    p256dh, auth = check_keys(p256dh, auth)
+    with transaction.atomic():
+        sub, created = PushSubscription.objects.select_for_update().get_or_create(
+            endpoint=endpoint,
+            defaults={"user": user, "p256dh": p256dh, "auth": auth,
+                      "user_agent": user_agent[:300]})
+        if not created:
+            sub.user = user
+            sub.p256dh, sub.auth, sub.user_agent = p256dh, auth, user_agent[:300]
+            sub.failures = 0
+            sub.save(update_fields=["user", "p256dh", "auth", "user_agent", "failures"])
+        extra = list(PushSubscription.objects.filter(user=user).exclude(pk=sub.pk)
+                     .order_by("-last_used_at", "-created_at", "-id")
+                     .values_list("pk", flat=True)[MAX_DEVICES - 1:])
+        if extra:
+            PushSubscription.objects.filter(pk__in=extra).delete()
+    return sub, created
+
+
+def my_subscriptions(user: Any) -> list[PushSubscription]:
+    return list(PushSubscription.objects.filter(user=user).order_by("-created_at", "-id"))
+
+
+def access_subscription(user: Any, subscription_id: int) -> PushSubscription:
+    """One's own subscription; anyone else's answers the same as a missing one."""
+    try:
+        return PushSubscription.objects.get(pk=subscription_id, user=user)
+    except PushSubscription.DoesNotExist:
+        raise NotFound from None
+
+
+def do_unsubscribe(user: Any, subscription: PushSubscription) -> None:
+    if subscription.user_id != user.pk:
+        raise NotFound
+    PushSubscription.objects.filter(pk=subscription.pk).delete()
+
+
+def touch(subscription_ids: list[int]) -> None:
+    PushSubscription.objects.filter(pk__in=subscription_ids).update(
+        last_used_at=timezone.now(), failures=0)
