@@ -9,7 +9,16 @@ class LinkAdded(Event):
     space_id: int
 
 
+class LinkChanged(Event):
+    type: ClassVar[str] = "links.changed"
+    link_id: int
+    space_id: int
+
+
 class LinkDeleted(Event):
     type: ClassVar[str] = "links.deleted"
     link_id: int
     space_id: int
+
+
+EVENT_TYPES = (LinkAdded, LinkChanged, LinkDeleted)
