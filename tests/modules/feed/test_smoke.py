@@ -11,7 +11,7 @@ from tests.modules.feed.helpers import png, post
 @pytest.mark.django_db
 def test_post_comment_react_vote_and_home_feed(world):
     """A member posts with an image and a poll; others comment, react, vote; feeds show it."""
-    p = post(world.member, world.space, "Hi #Cardio <@%d>" % world.reader.pk, images=[png()],
+    p = post(world.member, world.space, f"Hi #Cardio <@{world.reader.pk}>", images=[png()],
              poll=actions.PollSpec(options=["A", "B"]))
     c = actions.do_comment(world.space_admin, p, body="Nice")
     actions.do_comment(world.member, p, body="Thanks", parent=c)

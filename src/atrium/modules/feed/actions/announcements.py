@@ -11,9 +11,16 @@ from django.utils.translation import gettext as _
 
 from atrium.kernel import events
 from atrium.kernel.abilities import abilities
-from atrium.kernel.errors import ActionError, Forbidden
+from atrium.kernel.errors import ActionError
 from atrium.kernel.models import SpaceMembership
-from atrium.modules.feed.actions.common import alive_post, excerpt, notify, post_url, require_active
+from atrium.modules.feed.actions.common import (
+    alive_post,
+    excerpt,
+    notify,
+    post_url,
+    require,
+    require_active,
+)
 from atrium.modules.feed.events import Confirmed, PostChanged
 from atrium.modules.feed.models import Confirmation, Post
 
@@ -24,8 +31,7 @@ def do_pin(actor: Any, post: Post, *, requires_confirmation: bool = False,
     """Make the post an announcement (space admins); its members are told."""
     user = require_active(actor)
     post = alive_post(post)
-    if not abilities(user, post)["pin"]:
-        raise Forbidden(_("Only the space's administrators pin announcements."))
+    require(abilities(user, post), "pin", _("Only the space's administrators pin announcements."))
     if until is not None and until <= timezone.now():
         raise ActionError(_("The announcement's end date must be in the future."),
                           code="past", field="until")
@@ -53,8 +59,7 @@ def do_pin(actor: Any, post: Post, *, requires_confirmation: bool = False,
 def do_unpin(actor: Any, post: Post) -> Post:
     user = require_active(actor)
     post = alive_post(post)
-    if not abilities(user, post)["pin"]:
-        raise Forbidden(_("Only the space's administrators pin announcements."))
+    require(abilities(user, post), "pin", _("Only the space's administrators pin announcements."))
     if post.pinned_at is None:
         return post
     post.pinned_at = post.pinned_by = post.pinned_until = None
@@ -68,8 +73,7 @@ def do_confirm(actor: Any, post: Post) -> Confirmation:
     """The actor has read the announcement (once; confirming again changes nothing)."""
     user = require_active(actor)
     post = alive_post(post)
-    if not abilities(user, post)["confirm"]:
-        raise Forbidden(_("This post asks for no read confirmation."))
+    require(abilities(user, post), "confirm", _("This post asks for no read confirmation."))
     found = Confirmation.objects.filter(post=post, user=user).first()
     if found is not None:
         return found

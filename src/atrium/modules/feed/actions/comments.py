@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from atrium.kernel import audit, content, events
 from atrium.kernel.abilities import abilities
-from atrium.kernel.errors import ActionError, Forbidden, NotFound
+from atrium.kernel.errors import ActionError, NotFound
 from atrium.modules.feed.abilities import MODULE
 from atrium.modules.feed.actions.common import (
     ENTRY_KIND,
@@ -22,6 +22,7 @@ from atrium.modules.feed.actions.common import (
     excerpt,
     notify,
     render_text,
+    require,
     require_active,
 )
 from atrium.modules.feed.actions.posts import _save_mentions
@@ -43,8 +44,7 @@ def _locked(comment: Comment) -> Comment:
 def do_comment(actor: Any, post: Post, *, body: str, parent: Comment | None = None) -> Comment:
     author = require_active(actor)
     post = alive_post(post)
-    if not abilities(author, post)["comment"]:
-        raise Forbidden(_("You may not comment on this post."))
+    require(abilities(author, post), "comment", _("You may not comment on this post."))
     body = clean_text(body, limit=MAX_COMMENT_CHARS)
     if not body.strip():
         raise ActionError(_("Write a comment."), code="required", field="body")
@@ -100,8 +100,8 @@ def _notify_comment(comment: Comment, post: Post, parent: Comment | None,
 def do_edit_comment(actor: Any, comment: Comment, *, body: str) -> Comment:
     editor = require_active(actor)
     comment = _locked(comment)
-    if not abilities(editor, comment)["edit"]:
-        raise Forbidden(_("You may only edit your own comments, while you may comment here."))
+    require(abilities(editor, comment), "edit",
+            _("You may only edit your own comments, while you may comment here."))
     body = clean_text(body, limit=MAX_COMMENT_CHARS)
     if not body.strip():
         raise ActionError(_("A comment cannot be empty: delete it instead."),
@@ -132,8 +132,7 @@ def do_delete_comment(actor: Any, comment: Comment) -> None:
     record. Deleting someone else's comment is audited."""
     deleter = require_active(actor)
     comment = _locked(comment)
-    if not abilities(deleter, comment)["delete"]:
-        raise Forbidden(_("You may not delete this comment."))
+    require(abilities(deleter, comment), "delete", _("You may not delete this comment."))
     comment.deleted_at = timezone.now()
     comment.save(update_fields=["deleted_at"])
     Mention.objects.filter(comment=comment).delete()

@@ -144,3 +144,13 @@ def alive_post(post: Post) -> Post:
 
 def not_deleted(query: Q | None = None) -> Q:
     return Q(deleted_at__isnull=True) & (query or Q())
+
+
+def require(can: dict[str, bool], ability: str, message: str, field: str | None = None) -> None:
+    """Refuse unless `can[ability]`: NotFound when the person may not even see the object
+    (so nothing tells it exists), Forbidden otherwise."""
+    if can.get(ability):
+        return
+    if not can.get("view"):
+        raise NotFound("object")
+    raise Forbidden(message, field=field)

@@ -12,7 +12,7 @@ from atrium.kernel import audit, events
 from atrium.kernel.abilities import abilities
 from atrium.kernel.errors import ActionError, Forbidden, NotFound
 from atrium.modules.feed.abilities import space_rights
-from atrium.modules.feed.actions.common import require_active
+from atrium.modules.feed.actions.common import require, require_active
 from atrium.modules.feed.events import CommentChanged, PostChanged
 from atrium.modules.feed.models import Comment, Post, Report
 
@@ -37,8 +37,7 @@ def _target(obj: Post | Comment) -> tuple[Post | Comment, Post]:
 def _set_hidden(actor: Any, obj: Post | Comment, hidden: bool) -> None:
     user = require_active(actor)
     target, post = _target(obj)
-    if not abilities(user, target)["hide"]:
-        raise Forbidden(_("Only the space's administrators hide content."))
+    require(abilities(user, target), "hide", _("Only the space's administrators hide content."))
     if (target.hidden_at is not None) == hidden:
         return
     target.hidden_at = timezone.now() if hidden else None
@@ -73,8 +72,7 @@ def do_report(actor: Any, post: Post, *, comment: Comment | None = None,
     target, found = _target(comment if comment is not None else post)
     if comment is not None and found.pk != post.pk:
         raise NotFound("comment")
-    if not abilities(user, target)["report"]:
-        raise Forbidden(_("You may not report this."))
+    require(abilities(user, target), "report", _("You may not report this."))
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ActionError(_("Say why you report it."), code="required", field="reason")

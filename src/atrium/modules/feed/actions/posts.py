@@ -26,6 +26,7 @@ from atrium.modules.feed.actions.common import (
     publish_post,
     queue_preview,
     render_text,
+    require,
     require_active,
     rights_to_write,
     save_hashtags,
@@ -162,8 +163,8 @@ def do_create_post(actor: Any, space: Space, *, body: str, images: Sequence[Any]
     options = _check_poll(poll) if poll is not None else []
     if shared_from is not None:
         shared_from = _root_of(shared_from)
-        if not abilities(author, shared_from)["share"]:
-            raise Forbidden(_("This post may not be shared."), field="shared_from")
+        require(abilities(author, shared_from), "share",
+                _("This post may not be shared."), field="shared_from")
     if not body.strip() and not images and not files and not options and shared_from is None:
         raise ActionError(_("Write something, or add an image, a file or a poll."),
                           code="required", field="body")
@@ -221,8 +222,8 @@ def do_share_post(actor: Any, post: Post, space: Space, *, body: str = "") -> Po
 def do_edit_post(actor: Any, post: Post, *, body: str) -> Post:
     editor = require_active(actor)
     post = alive_post(post)
-    if not abilities(editor, post)["edit"]:
-        raise Forbidden(_("You may only edit your own posts, while you may post here."))
+    require(abilities(editor, post), "edit",
+            _("You may only edit your own posts, while you may post here."))
     body = clean_text(body, limit=MAX_POST_CHARS)
     if body == post.body:
         return post
@@ -263,8 +264,7 @@ def do_delete_post(actor: Any, post: Post) -> None:
         post = alive_post(post)
     except NotFound:
         raise NotFound("post") from None
-    if not abilities(deleter, post)["delete"]:
-        raise Forbidden(_("You may not delete this post."))
+    require(abilities(deleter, post), "delete", _("You may not delete this post."))
     for attachment in Attachment.objects.filter(post=post).select_related("blob"):
         blobstore.release(attachment.blob)
         attachment.delete()

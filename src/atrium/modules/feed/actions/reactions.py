@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from atrium.kernel import content, events
 from atrium.kernel.abilities import abilities
-from atrium.kernel.errors import ActionError, Forbidden, NotFound
+from atrium.kernel.errors import ActionError, NotFound
 from atrium.modules.feed.abilities import MODULE
-from atrium.modules.feed.actions.common import ENTRY_KIND, notify, post_url, require_active
+from atrium.modules.feed.actions.common import ENTRY_KIND, notify, post_url, require, require_active
 from atrium.modules.feed.events import PollChanged, ReactionsChanged
 from atrium.modules.feed.models import Comment, Poll, PollOption, PollVote, Post, Reaction
 
@@ -56,8 +56,7 @@ def do_react(actor: Any, target: Post | Comment, emoji: str) -> bool:
         target = (Comment.objects.select_related("post__space").filter(pk=target.pk).first()
                   or target)
         post, lookup = target.post, {"comment": target}
-    if not abilities(user, target)["react"]:
-        raise Forbidden(_("You may not react to this."))
+    require(abilities(user, target), "react", _("You may not react to this."))
     mine = Reaction.objects.filter(user=user, emoji=emoji, **lookup)
     if mine.delete()[0]:
         present = False
@@ -97,8 +96,7 @@ def do_vote(actor: Any, poll: Poll, option_ids: list[int]) -> None:
         raise NotFound("poll")
     poll = found
     post = poll.post
-    if not abilities(user, post)["vote"]:
-        raise Forbidden(_("You may not vote in this poll."))
+    require(abilities(user, post), "vote", _("You may not vote in this poll."))
     if not poll.is_open(timezone.now()):
         raise ActionError(_("This poll is closed."), code="closed", field="options")
     try:
