@@ -244,6 +244,8 @@ def feed_entries(user: Any, *, scope: Scope, space: Space | None = None, author:
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     read = read if read is not None else readable(user)
+    if not is_active_user(user) or not read.any_space:
+        return []
     ordering = _ordering(order)
     base = ContentEntry.objects.filter(_before(order, before))
     ids: list[int]
