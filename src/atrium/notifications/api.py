@@ -14,6 +14,7 @@ from pydantic import Field
 
 from atrium.api.kernel.present import viewer
 from atrium.api.kernel.schemas import MAX_ID, In, errors
+from atrium.kernel.abilities import abilities
 from atrium.kernel.errors import ActionError
 from atrium.kernel.models import Space, User
 from atrium.notifications import actions, queries
@@ -143,7 +144,7 @@ def put_preferences(request: HttpRequest, payload: PreferencesIn) -> dict[str, A
             space = None
             if item.space_id is not None:
                 space = Space.objects.filter(pk=item.space_id).first()
-                if space is None:
+                if space is None or not abilities(user, space)["read"]:
                     raise ActionError(_("You may not read this space."),
                                       code="invalid_space", field="space_id")
             if item.inherit:

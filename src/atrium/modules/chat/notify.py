@@ -159,6 +159,15 @@ def notify_message(message: Message, channel: Channel, *, mentioned: Collection[
     return decided
 
 
+def _plain(message: Message) -> str:
+    """The message as plain text, mentions shown as names (its sanitised HTML, untagged)."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    return unescape(strip_tags(message.html)) if message.html else message.body
+
+
 def centre_notify(message: Message, channel: Channel, facts: Facts,
                   readers: Iterable[Person]) -> None:
     """The notification centre (and its e-mail and push) learn of personal mentions and
@@ -182,7 +191,7 @@ def centre_notify(message: Message, channel: Channel, facts: Facts,
     name = author.display_name if author is not None else message.sender_name
     url = reverse("chat_root:conversation", kwargs={"channel_id": channel.pk})
     common = {"key": f"chat.message:{message.pk}", "actor": author, "module_id": "chat",
-              "space": channel.space, "excerpt": message.body[:300], "url": url, "urgent": True}
+              "space": channel.space, "excerpt": _plain(message)[:300], "url": url, "urgent": True}
     if direct:
         notify(direct, kind="direct_message", title=_("Message from %(name)s") % {"name": name},
                **common)
