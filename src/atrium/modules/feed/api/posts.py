@@ -102,7 +102,16 @@ def create_post_with_files(request: HttpRequest, space_id: SpaceId,
     if len(images) + len(files) > MAX_FILES:
         raise ActionError(_("Attach at most %(count)s images and files to a post.")
                           % {"count": MAX_FILES}, code="too_many", field="files")
-    return _create(user, space, payload or PostIn.model_validate({}), images, files)
+    try:
+        return _create(user, space, payload or PostIn.model_validate({}), images, files)
+    except ActionError as error:
+        # The blob store names its field "file": say which list held the faulty upload
+        # when it can be told (only images are checked for their type).
+        if error.field == "file" and (error.code == "bad_type" or not files):
+            error.field = "images"
+        elif error.field == "file" and not images:
+            error.field = "files"
+        raise
 
 
 @router.get("/feed/posts/{post_id}", response={200: PostOut, **errors(404)},
