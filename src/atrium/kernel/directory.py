@@ -10,9 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from atrium.kernel.models import Follow, Space, SpaceMembership, User
+from atrium.kernel.models import Follow, Space, SpaceMembership, User, Visibility
 from atrium.kernel.status import current_status
 
 # Facets list the most frequent values; a facet reads at most this many profiles.
@@ -86,23 +86,32 @@ def facets(viewer: Any) -> Facets:
     """The most frequent teams, skills and languages among the active people `viewer` may
     see, each with its count: three queries whatever the organisation's size."""
     visible = User.objects.restrict(viewer).filter(is_active=True)
-    teams = list(visible.exclude(team="").values("team").annotate(n=Count("id"))
-                 .order_by("-n", "team").values_list("team", "n")[:FACET_VALUES])
-    return Facets(teams=teams,
+    teams = visible.exclude(team="").values("team").annotate(n=Count("id")) \
+        .order_by("-n", "team").values_list("team", "n")[:FACET_SCAN]
+    return Facets(teams=_merge(teams),
                   skills=_count_items(visible.exclude(skills=""), "skills"),
                   languages=_count_items(visible.exclude(languages=""), "languages"))
 
 
 def _count_items(people: Any, field_name: str) -> list[tuple[str, int]]:
+    return _merge((item, 1) for text in
+                  people.order_by().values_list(field_name, flat=True)[:FACET_SCAN]
+                  for item in split_list(text))
+
+
+def _merge(counted: Any) -> list[tuple[str, int]]:
+    """(value, count) pairs merged whatever the case, shown in their most frequent spelling
+    (ties: the first in code-point order, whatever the database's collation), the most
+    frequent first, at most FACET_VALUES."""
     counts: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
-    for text in people.order_by().values_list(field_name, flat=True)[:FACET_SCAN]:
-        for item in split_list(text):
-            key = item.casefold()
-            spelling.setdefault(key, item)
-            counts[key] += 1
+    spellings: dict[str, Counter[str]] = {}
+    for value, n in counted:
+        key = value.casefold()
+        spellings.setdefault(key, Counter())[value] += n
+        counts[key] += n
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES]
-    return [(spelling[key], n) for key, n in ranked]
+    return [(min(spellings[key].items(), key=lambda sn: (-sn[1], sn[0]))[0], n)
+            for key, n in ranked]
 
 
 def decorate(people: Any, now: Any) -> list[User]:
@@ -135,17 +144,15 @@ def teammates(viewer: Any, person: User, limit: int = 12) -> list[User]:
 
 
 def spaces_of(viewer: Any, person: User, limit: int = 50) -> list[Space]:
-    """The spaces `viewer` may see where `person` is a member (no personal space, never a
-    secret space the viewer is not in), each with `shared` when the viewer is in it too."""
-    spaces = list(Space.objects.restrict(viewer, "see")
-                  .filter(memberships__user=person, personal_owner__isnull=True)
-                  .order_by("name", "pk")[:limit])
-    mine = set(SpaceMembership.objects.filter(
-        user_id=viewer.pk, space__in=[s.pk for s in spaces])
-        .values_list("space_id", flat=True)) if spaces and viewer.pk else set()
-    for space in spaces:
-        space.shared = space.pk in mine  # type: ignore[attr-defined]
-    return spaces
+    """The spaces `viewer` may see where `person` is a member, each with `shared` when the
+    viewer is in it too: no personal space, and never a secret space the viewer is not in
+    (not even for the organisation's admins, who may list secret spaces elsewhere)."""
+    mine = SpaceMembership.objects.filter(space=OuterRef("pk"), user_id=viewer.pk)
+    return list(Space.objects.restrict(viewer, "see")
+                .filter(memberships__user=person, personal_owner__isnull=True)
+                .annotate(shared=Exists(mine))
+                .exclude(Q(visibility=Visibility.SECRET) & Q(shared=False))
+                .order_by("name", "pk")[:limit])
 
 
 def follow_counts(person: User) -> tuple[int, int]:
