@@ -112,6 +112,7 @@ def people_out(people: list[Any]) -> list[dict[str, Any]]:
 
 
 def links_out(user: Any, links: list[Link]) -> list[dict[str, Any]]:
+    queries.share_spaces(links)
     others = queries.savers(user, links)
     return [{
         "id": link.pk, "space_id": link.space_id, "url": link.url,

@@ -76,6 +76,15 @@ def tags_of(links: QuerySet[Link], limit: int = 40) -> list[tuple[str, int]]:
     return [(spelled[key], n) for key, n in counts.most_common(limit)]
 
 
+def share_spaces(links: list[Link], *known: Space) -> list[Link]:
+    """Give links of the same space one space object, so what is worked out about a space
+    (module setting, the viewer's role and abilities) is worked out once per page."""
+    spaces: dict[int, Space] = {space.pk: space for space in known}
+    for link in links:
+        link.space = spaces.setdefault(link.space_id, link.space)
+    return links
+
+
 def savers(user: Any, links: list[Link]) -> dict[int, list[User]]:
     """For each link, the other people who saved the same address in a space `user` may
     read (never the link's author nor `user`), in a constant number of queries: nothing is

@@ -26,8 +26,10 @@ PAGE = 200
 FIELDS = ("url", "title", "description", "tags", "collection")
 
 
-def cards(user: Any, links: list[Link]) -> list[tuple[Link, dict[str, bool], list[Any]]]:
+def cards(user: Any, links: list[Link], *known: Space
+          ) -> list[tuple[Link, dict[str, bool], list[Any]]]:
     """Each link with what the viewer may do and who else saved it."""
+    queries.share_spaces(links, *known)
     others = queries.savers(user, links)
     return [(link, abilities(user, link), others.get(link.pk, [])) for link in links]
 
@@ -44,7 +46,7 @@ def list_context(request: AuthedRequest, space: Space, **extra: Any) -> dict[str
                                         collection=chosen["collection"])[:PAGE])
     context = space_context(request, space, active="links")
     context.update({
-        "links": cards(request.user, links),
+        "links": cards(request.user, links, space),
         "filters": chosen,
         "search": chosen["q"],
         "collections": queries.collections_of_space(space),
