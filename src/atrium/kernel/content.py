@@ -137,9 +137,15 @@ def readable(user: Any) -> Readable:
     for manifest in on:
         found = by_module.setdefault(manifest.id, set())
         writes = writable.setdefault(manifest.id, set())
+        default_reader = str(manifest.default_reader_access)
         for pk, personal_owner in spaces.items():
             row = rows.get((pk, manifest.id))
             if row is not None and not row.enabled:
+                continue
+            if pk not in roles and personal_owner is None:
+                # Reading an open space without joining: at most READ, when readers may.
+                if (row.reader_access if row else default_reader) != Access.NONE:
+                    found.add(pk)
                 continue
             access = _access_rule(
                 roles.get(pk), personal_owner is not None and personal_owner == user.pk,
