@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from atrium.notifications import vapid
 from atrium.notifications.models import PushSubscription
-from atrium.notifications.push_subscriptions import MAX_DEVICES
+from atrium.notifications.push_subscriptions import MAX_DEVICES, do_subscribe
 from tests.api.conftest import Api, build_api, matrix
 from tests.notifications.push_service import Device, unb64url
 
@@ -185,3 +185,24 @@ def test_a_browser_session_needs_the_csrf_token(client_for, world):
     response = client.post("/api/v1/push/subscriptions", body(), content_type="application/json")
     assert response.status_code == 403
     assert not PushSubscription.objects.exists()
+
+
+def test_signing_out_ends_this_browsers_subscription(client_for, world):
+    """A subscription made in a browser session is deleted when that session signs out;
+    the same person's other devices keep theirs."""
+    other_device = Device("https://push.example.org/other").subscription()
+    do_subscribe(world.member, endpoint=other_device["endpoint"], **other_device["keys"])
+    client = client_for(world.member)
+    response = client.post("/api/v1/push/subscriptions", body(),
+                           content_type="application/json")
+    assert response.status_code == 201
+    assert client.post("/accounts/logout/").status_code == 302
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == \
+        [other_device["endpoint"]]
+
+
+def test_a_token_client_has_no_session_to_end(api):
+    """Subscribing with an API token stores nothing in a session (and creates none)."""
+    response = api.call("member", "POST", "/push/subscriptions", body())
+    assert response.status_code == 201
+    assert "sessionid" not in response.cookies

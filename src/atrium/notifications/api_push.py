@@ -79,6 +79,7 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn) -> Status[dict[str,
     sub, created = push_subscriptions.do_subscribe(
         viewer(request), endpoint=payload.endpoint, p256dh=payload.keys.p256dh,
         auth=payload.keys.auth, user_agent=payload.user_agent)
+    push_subscriptions.remember_in_session(request, sub)
     return Status(201 if created else 200, _out(sub))
 
 

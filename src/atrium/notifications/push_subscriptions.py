@@ -14,7 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,7 @@ from atrium.notifications.models import PushSubscription
 from atrium.notifications.vapid import allow_insecure_endpoints, b64url_decode
 
 MAX_ENDPOINT = 1000
+SESSION_KEY = "atrium_push_subscriptions"
 MAX_DEVICES = 20  # per person; subscribing a 21st device forgets the one unused the longest
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -146,3 +150,24 @@ def do_unsubscribe(user: Any, subscription: PushSubscription) -> None:
 def touch(subscription_ids: list[int]) -> None:
     PushSubscription.objects.filter(pk__in=subscription_ids).update(
         last_used_at=timezone.now(), failures=0)
+
+
+def remember_in_session(request: HttpRequest, subscription: PushSubscription) -> None:
+    """A browser session that subscribed: its sign-out ends the subscription."""
+    if request.headers.get("Authorization") or not hasattr(request, "session"):
+        return  # an API token's client has no browser session to end
+    ids = [pk for pk in request.session.get(SESSION_KEY, []) if pk != subscription.pk]
+    request.session[SESSION_KEY] = [*ids[-(MAX_DEVICES - 1):], subscription.pk]
+
+
+@receiver(user_logged_out, dispatch_uid="atrium.push.forget_on_sign_out")
+def _forget_on_sign_out(sender: Any, request: HttpRequest | None, user: Any,
+                        **kwargs: Any) -> None:
+    """Signing out stops this browser's notifications: on a shared computer the next person
+    must not see the previous one's (the browser subscribes again when its person next
+    opens "Notifications on this device")."""
+    if request is None or user is None or not hasattr(request, "session"):
+        return
+    ids = request.session.get(SESSION_KEY) or []
+    if ids:
+        PushSubscription.objects.filter(pk__in=ids, user_id=user.pk).delete()
