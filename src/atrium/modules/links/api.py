@@ -9,10 +9,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.params import P, QueryEx
+from ninja.params import P, PathEx, QueryEx
 
 from atrium.api.kernel.present import viewer
 from atrium.api.kernel.schemas import (
+    MAX_ID,
     Abilities,
     In,
     Limit,
@@ -22,7 +23,6 @@ from atrium.api.kernel.schemas import (
     SpaceId,
     errors,
     page,
-    path_id,
 )
 from atrium.kernel import linkpreview
 from atrium.kernel.abilities import abilities
@@ -32,7 +32,7 @@ from atrium.modules.links import actions, queries
 from atrium.modules.links.models import Link
 
 router = Router(tags=["links"])
-LinkId = path_id("The link's id.")
+LinkId = PathEx[int, P(ge=1, le=MAX_ID, description="The link's id.")]
 Tag = QueryEx[str, P(max_length=40, pattern=r"^[^\x00]*$", description="Only links with "
                      "this tag (whole tag, any case).")]
 Collection = QueryEx[str, P(max_length=80, pattern=r"^[^\x00]*$",
