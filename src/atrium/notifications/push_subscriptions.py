@@ -4,7 +4,7 @@ The endpoint is an address the browser hands us and the server will later POST t
 checked like any user-supplied URL: `https://` on a public host name or address. The check
 here refuses what the text alone shows (scheme, credentials, literal private addresses,
 `localhost`); `push.py` checks the address it actually connected to, since a host name can
-resolve anywhere (see docs/notifications.md, "Web push").
+resolve anywhere (docs/configuration.md, "Web push", says why).
 """
 
 from __future__ import annotations
