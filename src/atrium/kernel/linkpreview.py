@@ -199,8 +199,9 @@ def _store_image(preview: LinkPreview, data: bytes | None) -> None:
 def image_key(preview: LinkPreview) -> str:
     """The secret part of an image's address: nobody can walk through preview ids, and
     the address changes with the image, so it may be cached for ever."""
-    sha = preview.image.sha256 if preview.image is not None else ""
-    return salted_hmac("atrium.linkpreview.image", f"{preview.pk}:{sha}").hexdigest()[:32]
+    # A blob's id stands for its bytes (one row per SHA-256), and reading it costs no query.
+    return salted_hmac("atrium.linkpreview.image",
+                       f"{preview.pk}:{preview.image_id or ''}").hexdigest()[:32]
 
 
 def image_url(preview: LinkPreview) -> str:
