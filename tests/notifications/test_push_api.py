@@ -206,3 +206,45 @@ def test_a_token_client_has_no_session_to_end(api):
     response = api.call("member", "POST", "/push/subscriptions", body())
     assert response.status_code == 201
     assert "sessionid" not in response.cookies
+
+
+def renewal(old: dict, new: dict, **override) -> dict:
+    data = {"old_endpoint": old["endpoint"], "old_auth": old["keys"]["auth"],
+            "endpoint": new["endpoint"], "keys": new["keys"]}
+    data.update(override)
+    return data
+
+
+def test_the_service_worker_renews_a_replaced_subscription(api):
+    """Without a session or token, the old endpoint and its auth secret move the person's
+    subscription to the new endpoint and keys (204)."""
+    old, new = body(ENDPOINT + "/old"), body(ENDPOINT + "/new")
+    api.call("member", "POST", "/push/subscriptions", old)
+    response = api.call(None, "POST", "/push/renew", renewal(old, new))
+    assert response.status_code == 204
+    sub = PushSubscription.objects.get()
+    assert (sub.user, sub.endpoint, sub.p256dh) == (api.world.member, new["endpoint"],
+                                                    new["keys"]["p256dh"])
+
+
+@pytest.mark.parametrize("wrong", ["auth", "endpoint"])
+def test_renewing_without_the_old_secret_is_404(api, wrong):
+    """A wrong auth secret or an unknown old endpoint: 404, nothing changes."""
+    old, new = body(ENDPOINT + "/old"), body(ENDPOINT + "/new")
+    api.call("member", "POST", "/push/subscriptions", old)
+    override = ({"old_auth": body()["keys"]["auth"]} if wrong == "auth"
+                else {"old_endpoint": ENDPOINT + "/unknown"})
+    response = api.call(None, "POST", "/push/renew", renewal(old, new, **override))
+    assert response.status_code == 404
+    assert PushSubscription.objects.get().endpoint == old["endpoint"]
+
+
+def test_renewing_to_a_bad_endpoint_is_400(api):
+    """The new endpoint is checked like any other: 400 naming `endpoint`."""
+    old = body(ENDPOINT + "/old")
+    api.call("member", "POST", "/push/subscriptions", old)
+    response = api.call(None, "POST", "/push/renew",
+                        renewal(old, body("https://169.254.169.254/x")))
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "endpoint"
+    assert PushSubscription.objects.get().endpoint == old["endpoint"]

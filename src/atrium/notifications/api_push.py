@@ -37,6 +37,13 @@ class SubscriptionIn(In):
                             "the list.")
 
 
+class RenewIn(In):
+    old_endpoint: str = Field(max_length=push_subscriptions.MAX_ENDPOINT)
+    old_auth: str = Field(max_length=100, description="The old subscription's auth secret.")
+    endpoint: str = Field(max_length=push_subscriptions.MAX_ENDPOINT)
+    keys: KeysIn
+
+
 class SubscriptionOut(Schema):
     id: int
     endpoint: str
@@ -89,4 +96,16 @@ def unsubscribe(request: HttpRequest, subscription_id: SubscriptionId) -> Status
     user = viewer(request)
     push_subscriptions.do_unsubscribe(
         user, push_subscriptions.access_subscription(user, subscription_id))
+    return Status(204, None)
+
+
+@router.post("/push/renew", auth=None, response={204: None, **errors(400, 404)},
+             summary="The browser replaced its subscription",
+             description="Called by the service worker on `pushsubscriptionchange`, without a "
+             "session: the old endpoint and its auth secret prove it is the same browser. "
+             "404 when they match no subscription.")
+def renew(request: HttpRequest, payload: RenewIn) -> Status[None]:
+    push_subscriptions.do_renew(
+        old_endpoint=payload.old_endpoint, old_auth=payload.old_auth,
+        endpoint=payload.endpoint, p256dh=payload.keys.p256dh, auth=payload.keys.auth)
     return Status(204, None)

@@ -9,6 +9,7 @@ resolve anywhere (docs/configuration.md, "Web push", says why).
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
@@ -127,6 +128,28 @@ def do_subscribe(user: Any, *, endpoint: str, p256dh: str, auth: str,
         if extra:
             PushSubscription.objects.filter(pk__in=extra).delete()
     return sub, created
+
+
+def do_renew(*, old_endpoint: str, old_auth: str, endpoint: str, p256dh: str,
+             auth: str) -> PushSubscription:
+    """The browser replaced its subscription (`pushsubscriptionchange` in the service
+    worker): move the person's subscription to the new endpoint and keys.
+
+    The service worker has no session and no CSRF token; knowing the old endpoint and its
+    auth secret, which only that browser and this server hold, is the proof. Anything else
+    answers NotFound.
+    """
+    endpoint = check_endpoint(endpoint)
+    p256dh, auth = check_keys(p256dh, auth)
+    with transaction.atomic():
+        sub = PushSubscription.objects.select_for_update().filter(endpoint=old_endpoint).first()
+        if sub is None or not hmac.compare_digest(sub.auth.encode(), old_auth.encode()):
+            raise NotFound
+        if endpoint != sub.endpoint:
+            PushSubscription.objects.filter(endpoint=endpoint).delete()
+        sub.endpoint, sub.p256dh, sub.auth, sub.failures = endpoint, p256dh, auth, 0
+        sub.save(update_fields=["endpoint", "p256dh", "auth", "failures"])
+    return sub
 
 
 def my_subscriptions(user: Any) -> list[PushSubscription]:

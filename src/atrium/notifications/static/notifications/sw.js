@@ -1,6 +1,7 @@
-// Atrium's service worker, served at /sw.js (scope "/"). It shows web push notifications
-// and opens them; it has no fetch handler and caches nothing, so no private page is ever
-// stored on the device. The server fills in CONFIG (the icons' hashed static addresses).
+// Atrium's service worker, served at /sw.js (scope "/"). It shows web push notifications,
+// opens them and reports a replaced subscription; it has no fetch handler and caches
+// nothing, so no private page is ever stored on the device. The server fills in CONFIG
+// (the icons' hashed static addresses).
 "use strict";
 
 const CONFIG = Object.assign({icon: "", badge: ""}, /*ATRIUM_CONFIG*/{});
@@ -52,5 +53,22 @@ self.addEventListener("notificationclick", (event) => {
       } catch (error) { /* not controlled by us: try the next, or open a window */ }
     }
     return self.clients.openWindow(target);
+  })());
+});
+
+// The browser replaced the subscription (its push service was reset, or it expired): tell
+// the server, proving it is the same browser with the old endpoint and its auth secret.
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil((async () => {
+    const old = event.oldSubscription;
+    if (!old) return;  // nothing to prove it with: the device page subscribes again
+    const fresh = event.newSubscription ||
+      await self.registration.pushManager.subscribe(old.options);
+    const before = old.toJSON(), after = fresh.toJSON();
+    await fetch("/api/v1/push/renew", {
+      method: "POST", credentials: "omit", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({old_endpoint: before.endpoint, old_auth: before.keys.auth,
+                            endpoint: after.endpoint, keys: after.keys}),
+    });
   })());
 });
