@@ -49,7 +49,7 @@ def preview_out(preview: LinkPreview | None) -> dict[str, Any] | None:
         return None
     return {"url": preview.url, "final_url": preview.final_url, "title": preview.title,
             "description": preview.description, "site_name": preview.site_name,
-            "image_url": linkpreview.image_url(preview) if preview.image_id else None}
+            "image_url": linkpreview.image_url(preview) or None}
 
 
 def poll_out(poll: Any) -> dict[str, Any] | None:
