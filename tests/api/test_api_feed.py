@@ -271,7 +271,21 @@ def test_share_shows_the_original_to_its_readers(open_feed_api):
     answer = shared.json()
     assert answer["space"]["id"] == lobby.pk and answer["shared_from_id"] == api.ids["post"]
     assert answer["shared"]["id"] == api.ids["post"]
-    assert "Ward round" in answer["shared"]["html"]
+    assert "Ward round" in answer["shared"]["html"] and not answer["shared_unavailable"]
+    assert api.call("member", "DELETE", api.path("/feed/posts/{post}")).status_code == 204
+    after = api.call("member", "GET", f"/feed/posts/{answer['id']}").json()
+    assert after["shared"] is None and after["shared_unavailable"] is True
+
+
+def test_posts_of_a_private_space_are_not_shared(feed_api):
+    """Sharing a private space's post answers 403 on the post and makes nothing."""
+    api = feed_api
+    before = Post.objects.count()
+    refused = api.call("member", "POST", api.path("/feed/posts/{post}/share"),
+                       {"space_id": api.ids["space"], "body": "Again"})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["field"] == "post_id"
+    assert Post.objects.count() == before
 
 
 def test_deleted_posts_leave_every_answer(feed_api):

@@ -149,7 +149,7 @@ def share_post(request: HttpRequest, post_id: PostId, payload: ShareIn) -> Statu
     user = viewer(request)
     post = seen_post(user, post_id)
     target = feed_space(user, payload.space_id)
-    with fields_named(space="space_id"):
+    with fields_named(space="space_id", shared_from="post_id"):
         shared = actions.do_share_post(user, post, target, body=payload.body)
     return Status(201, post_answer(user, shared))
 

@@ -98,6 +98,7 @@ def post_out(user: User, view: Any) -> dict[str, Any]:
     out = _post_core(view)
     out["shared"] = _post_core(view.shared) if view.shared is not None else None
     out["shared_from_id"] = view.post.shared_from_id
+    out["shared_unavailable"] = bool(getattr(view, "shared_unavailable", False))
     return out
 
 

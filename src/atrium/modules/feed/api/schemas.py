@@ -155,6 +155,8 @@ class PostCore(Schema):
 class PostOut(PostCore):
     shared: PostCore | None = Field(description="The post this one shares, if I may read it.")
     shared_from_id: int | None
+    shared_unavailable: bool = Field(description="This post shares one I may not read (or "
+                                     "that was deleted): show that it is not available.")
 
 
 class ModuleItemOut(Schema):
