@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from atrium.kernel import content
-from atrium.kernel.actions.people import do_follow, do_update_profile
+from atrium.kernel.actions.people import do_deactivate_user, do_follow, do_update_profile
 from atrium.kernel.actions.spaces import do_add_member
 from atrium.kernel.models import Follow, Visibility
 from tests.factories import ROLES, make_space, make_user, make_world
@@ -65,7 +65,8 @@ def test_no_follow_button_on_my_own_page_and_self_follow_refused(client_for):
 def test_profile_shows_skills_manager_reports_and_teammates(client_for):
     """Skills link to the directory; the manager, direct reports and team are listed."""
     boss = make_user(name="Bea Boss", team="Bloc")
-    mia = make_user(name="Mia Nurse", team="Bloc", skills="suture, triage")
+    mia = make_user(name="Mia Nurse", team="Bloc", skills="suture, triage",
+                    languages="French, Breton")
     make_user(name="Tom Teammate", team="bloc")
     make_user(name="Ray Elsewhere", team="Pharmacie")
     do_update_profile(mia, mia, {"manager": boss})
@@ -74,6 +75,7 @@ def test_profile_shows_skills_manager_reports_and_teammates(client_for):
     assert '<a class="tag" href="/people/?skill=suture">suture</a>' in html
     assert "Tom Teammate" in html and "Ray Elsewhere" not in html
     assert 'href="/people/?team=Bloc"' in html
+    assert '<a href="/people/?language=Breton">Breton</a>' in html
     boss_page = client_for(make_user()).get(f"/people/{boss.pk}/").content.decode()
     assert "Direct reports" in boss_page and f'href="/people/{mia.pk}/">Mia Nurse' in boss_page
 
@@ -215,3 +217,21 @@ def test_large_organisations_name_the_manager_by_email(client_for, monkeypatch):
     mia.refresh_from_db()
     assert mia.manager_id == boss.pk
     assert 'value="bea.boss@example.org"' in client.get("/profile/").content.decode()
+
+
+def test_a_manager_who_left_is_kept_when_saving_other_fields(client_for):
+    """Saving the profile keeps a manager deactivated since; choosing them anew is refused."""
+    owner = make_user("owner")
+    mia, boss = make_user(), make_user(name="Bea Boss")
+    do_update_profile(mia, mia, {"manager": boss})
+    do_deactivate_user(owner, boss)
+    client = client_for(mia)
+    assert f'<option value="{boss.pk}" selected>Bea Boss</option>' in \
+        client.get("/profile/").content.decode()
+    response = client.post("/profile/", profile_post(mia, manager=boss.pk, team="New"))
+    assert response.status_code == 302
+    mia.refresh_from_db()
+    assert mia.team == "New" and mia.manager_id == boss.pk
+    other = make_user()
+    refused = client_for(other).post("/profile/", profile_post(other, manager=boss.pk))
+    assert refused.status_code == 400

@@ -249,6 +249,8 @@ def check_manager(person: User, value: Any) -> User | None:
     else:
         raise ActionError(_("Choose the manager among the people of the organisation."),
                           field="manager")
+    if manager is not None and manager.pk == person.manager_id and manager.pk != person.pk:
+        return manager  # unchanged: saving other fields keeps a manager who has since left
     if manager is None or not manager.is_active or manager.is_bot:
         raise ActionError(_("Choose an active person of the organisation as manager."),
                           code="manager_inactive", field="manager")

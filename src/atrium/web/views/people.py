@@ -102,6 +102,7 @@ def person(request: AuthedRequest, user_id: int) -> HttpResponse:
         messages.error(request, _("Unknown request."))
         return redirect(here)
     person.skill_list = people_dir.split_list(person.skills)  # type: ignore[attr-defined]
+    person.language_list = people_dir.split_list(person.languages)  # type: ignore[attr-defined]
     followers, following = people_dir.follow_counts(person)
     itself = person.pk == request.user.pk
     return TemplateResponse(request, "web/people/person.html", {

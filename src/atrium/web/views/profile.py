@@ -52,8 +52,13 @@ class ProfileForm(forms.ModelForm):
                           .values_list("pk", "full_name", "job_title")[:MANAGER_CHOICES_MAX + 1])
         field = self.fields["manager"]
         if len(candidates) <= MANAGER_CHOICES_MAX:
-            field.widget = forms.Select(choices=[("", _lazy("Nobody"))] + [
-                (str(pk), f"{name} ({job})" if job else name) for pk, name, job in candidates])
+            choices = [(str(pk), f"{name} ({job})" if job else name)
+                       for pk, name, job in candidates]
+            current = person.manager if person.manager_id else None
+            if current is not None and current.pk not in {pk for pk, _n, _j in candidates}:
+                # Kept while unchanged even if they have left since.
+                choices.insert(0, (str(current.pk), current.display_name))
+            field.widget = forms.Select(choices=[("", _lazy("Nobody")), *choices])
             field.initial = str(person.manager_id or "")
             field.help_text = _lazy("The person you report to.")
         else:
