@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from atrium.notifications import vapid
 from atrium.notifications.models import PushSubscription
@@ -109,6 +110,17 @@ def test_a_person_keeps_at_most_max_devices(api):
                .values_list("endpoint", flat=True))
     assert len(kept) == MAX_DEVICES
     assert f"{ENDPOINT}/0" not in kept and f"{ENDPOINT}/{MAX_DEVICES}" in kept
+
+
+def test_the_device_forgotten_is_the_one_unused_the_longest(api):
+    """A device that received a push recently is kept over newer ones never used."""
+    for n in range(MAX_DEVICES):
+        api.call("member", "POST", "/push/subscriptions", body(f"{ENDPOINT}/{n}"))
+    PushSubscription.objects.filter(endpoint=f"{ENDPOINT}/0").update(
+        last_used_at=timezone.now())
+    api.call("member", "POST", "/push/subscriptions", body(f"{ENDPOINT}/new"))
+    kept = set(PushSubscription.objects.values_list("endpoint", flat=True))
+    assert f"{ENDPOINT}/0" in kept and f"{ENDPOINT}/1" not in kept
 
 
 BAD_ENDPOINTS = [

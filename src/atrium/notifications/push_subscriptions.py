@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atrium.kernel.errors import ActionError, NotFound
@@ -123,7 +123,7 @@ def do_subscribe(user: Any, *, endpoint: str, p256dh: str, auth: str,
             sub.failures = 0
             sub.save(update_fields=["user", "p256dh", "auth", "user_agent", "failures"])
         extra = list(PushSubscription.objects.filter(user=user).exclude(pk=sub.pk)
-                     .order_by("-last_used_at", "-created_at", "-id")
+                     .order_by(Coalesce("last_used_at", "created_at").desc(), "-id")
                      .values_list("pk", flat=True)[MAX_DEVICES - 1:])
         if extra:
             PushSubscription.objects.filter(pk__in=extra).delete()
@@ -168,11 +168,6 @@ def do_unsubscribe(user: Any, subscription: PushSubscription) -> None:
     if subscription.user_id != user.pk:
         raise NotFound
     PushSubscription.objects.filter(pk=subscription.pk).delete()
-
-
-def touch(subscription_ids: list[int]) -> None:
-    PushSubscription.objects.filter(pk__in=subscription_ids).update(
-        last_used_at=timezone.now(), failures=0)
 
 
 def remember_in_session(request: HttpRequest, subscription: PushSubscription) -> None:
