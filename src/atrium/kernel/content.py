@@ -67,6 +67,12 @@ def withdraw(module_id: str, kind: str, object_id: int) -> None:
     ContentEntry.objects.filter(module_id=module_id, kind=kind, object_id=object_id).delete()
 
 
+def withdraw_many(module_id: str, kind: str, object_ids: Sequence[int]) -> None:
+    """Withdraw the entries of several objects at once (a folder put in the trash)."""
+    ContentEntry.objects.filter(module_id=module_id, kind=kind,
+                                object_id__in=list(object_ids)).delete()
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a page ended: the sort date and the id of its last entry."""

@@ -12,7 +12,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from atrium.kernel import blobstore
+from atrium.kernel import blobstore, content
 from atrium.kernel.errors import ActionError, Conflict
 from atrium.kernel.models import Blob, Space
 from atrium.modules.drive.actions.common import (
@@ -122,6 +122,9 @@ def do_upload_file(actor: Any, parent: Node, name: str, fileobj: IO[bytes]) -> N
                             updated_by=user)
         version = _add_version(user, node, blob, name=name)
         emit_created(node)
+        content.publish(space=parent.space, module_id="drive", kind="file", object_id=node.pk,
+                        author=user, verb="added a file", title=name,
+                        url=f"/s/{parent.space.slug}/drive/n/{node.pk}/")
     else:
         node = existing
         version = _add_version(user, node, blob, name=name)

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from atrium.kernel import audit, blobstore, events
+from atrium.kernel import audit, blobstore, content, events
 from atrium.kernel.errors import ActionError, Forbidden, NotFound
 from atrium.kernel.models import Blob, Space
 from atrium.modules.drive.abilities import drive_abilities
@@ -42,6 +42,7 @@ def do_trash(actor: Any, node: Node) -> Node:
     Node.objects.filter(pk__in=ids, trashed_at__isnull=True).update(
         trashed_at=now, trashed_by=user, trashed_with=node)
     node.refresh_from_db()
+    content.withdraw_many("drive", "file", ids)  # out of the feed while in the trash
     record("drive.trashed", user, node, items=len(ids))
     emit_changed(node, "trashed")
     return node
