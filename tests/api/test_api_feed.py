@@ -211,19 +211,37 @@ def test_comments_list_every_comment_with_replies(feed_api):
     reply = api.call("member", "POST", api.path("/feed/posts/{post}/comments"),
                      {"body": "And **me**", "parent_id": api.ids["reply"]}).json()
     assert reply["parent_id"] == api.ids["comment"]
-    api.call("reader", "POST", api.path("/feed/posts/{post}/comments"), {"body": "x"})
+    assert api.call("space_admin", "POST", api.path("/feed/posts/{post}/comments"),
+                    {"body": "x"}).status_code == 201
     edited = api.call("member", "PATCH", api.path("/feed/comments/{comment}"),
                       {"body": "See you *there*"}).json()
     assert "<em>there</em>" in edited["html"] and edited["edited_at"]
     page = api.call("reader", "GET", api.path("/feed/posts/{post}/comments")).json()
-    [top] = page["items"]
-    assert page["count"] == 3
+    top, last = page["items"]
+    assert page["count"] == 4 and page["next_after"] is None
     assert top["id"] == api.ids["comment"] and top["body"] is None
     assert [r["id"] for r in top["replies"]] == [api.ids["reply"], reply["id"]]
+    assert last["html"] == "<p>x</p>\n" and last["replies"] == []
     deleted = api.call("member", "DELETE", f"/feed/comments/{reply['id']}")
     assert deleted.status_code == 204
     assert api.call("member", "GET", f"/feed/posts/{api.ids['post']}/comments") \
-        .json()["count"] == 2
+        .json()["count"] == 3
+
+
+def test_comments_page_with_after(feed_api):
+    """Walking the comments two top-level ones at a time gives each once, oldest first."""
+    api = feed_api
+    path = api.path("/feed/posts/{post}/comments")
+    made = [api.call("member", "POST", path, {"body": f"c{n}"}).json()["id"] for n in range(4)]
+    seen, after = [], None
+    for _ in range(5):
+        page = api.call("reader", "GET", path + "?limit=2" + (f"&after={after}" if after
+                                                                   else "")).json()
+        seen += [c["id"] for c in page["items"]]
+        after = page["next_after"]
+        if after is None:
+            break
+    assert seen == [api.ids["comment"], *made]
 
 
 def test_announcement_confirmations_flow(feed_api):

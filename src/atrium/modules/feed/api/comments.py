@@ -21,10 +21,12 @@ from atrium.modules.feed import actions
 from atrium.modules.feed.api.access import comment_of, fields_named, seen_comment, seen_post
 from atrium.modules.feed.api.present import comment_answer, comments_page, post_answer, reactions_of
 from atrium.modules.feed.api.schemas import (
+    After,
     CommentEditIn,
     CommentId,
     CommentIn,
     CommentOut,
+    CommentPageSize,
     CommentsPage,
     Emoji,
     PostId,
@@ -44,10 +46,12 @@ router = Router(tags=["feed"])
 
 @router.get("/feed/posts/{post_id}/comments", response={200: CommentsPage, **errors(404)},
             summary="Comments of a post",
-            description="Every top-level comment, oldest first, each with its replies.")
-def list_comments(request: HttpRequest, post_id: PostId) -> dict[str, Any]:
+            description="Top-level comments, oldest first, each with its replies; continue "
+            "with `after=<next_after>` until `next_after` is null.")
+def list_comments(request: HttpRequest, post_id: PostId, after: After = None,
+                  limit: CommentPageSize = 50) -> dict[str, Any]:
     user = viewer(request)
-    return comments_page(user, seen_post(user, post_id))
+    return comments_page(user, seen_post(user, post_id), after=after, limit=limit)
 
 
 @router.post("/feed/posts/{post_id}/comments",

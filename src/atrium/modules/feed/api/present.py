@@ -165,12 +165,23 @@ def _comment_dicts(user: User, post: Post, comments: list[Comment]) -> dict[int,
     return shown
 
 
-def comments_page(user: User, post: Post) -> dict[str, Any]:
-    comments = list(Comment.objects.filter(post_id=post.pk, deleted_at__isnull=True)
-                    .select_related("author").order_by("created_at", "id")[:MAX_COMMENTS])
-    shown = _comment_dicts(user, post, comments)
+def comments_page(user: User, post: Post, *, after: int | None, limit: int) -> dict[str, Any]:
+    """Top-level comments after the one with id `after`, oldest first, each with its
+    replies (at most MAX_COMMENTS of them)."""
+    tops = Comment.objects.filter(post_id=post.pk, parent__isnull=True, deleted_at__isnull=True)
+    if after is not None:
+        tops = tops.filter(pk__gt=after)
+    found = list(tops.select_related("author").order_by("id")[:limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    replies = list(Comment.objects.filter(parent_id__in=[c.pk for c in found],
+                                          deleted_at__isnull=True)
+                   .select_related("author").order_by("created_at", "id")[:MAX_COMMENTS])
+    shown = _comment_dicts(user, post, found + replies)
     items = [c for c in shown.values() if c["parent_id"] is None]
-    return {"items": items, "count": len(shown)}
+    fresh = Post.objects.filter(pk=post.pk).values_list("comment_count", flat=True).first()
+    return {"items": items, "count": fresh or 0,
+            "next_after": found[-1].pk if more and found else None}
 
 
 def comment_answer(user: User, comment: Comment) -> dict[str, Any]:

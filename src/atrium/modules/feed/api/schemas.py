@@ -44,6 +44,10 @@ PageSize = QueryEx[int, P(ge=1, le=MAX_PAGE, description=f"How many items (1 to 
 Order = QueryEx[Literal["recent", "activity"],
                 P(description="`recent`: newest posts first; `activity`: most recently "
                   "commented first.")]
+After = QueryEx[int | None, P(ge=1, le=MAX_ID, description="A comment's id: the comments "
+                              "after it.")]
+CommentPageSize = QueryEx[int, P(ge=1, le=100, description="How many top-level comments (1 to "
+                                 "100).")]
 SearchText = QueryEx[str, P(min_length=1, max_length=100, pattern=r"^[^\x00]*$",
                             description="Words to search for.")]
 SearchLimit = QueryEx[int, P(ge=1, le=MAX_PAGE, description=f"How many results (1 to "
@@ -188,7 +192,9 @@ class FeedPageOut(Schema):
 class CommentsPage(Schema):
     items: list[CommentOut] = Field(description="Top-level comments, oldest first, each with "
                                     "its replies.")
-    count: int
+    count: int = Field(description="How many comments and replies the post has.")
+    next_after: int | None = Field(description="Pass as `after` for the next comments; null "
+                                   "at the end.")
 
 
 class ConfirmationsOut(Schema):
