@@ -255,6 +255,9 @@ def test_share_into_another_space(client_for):
     open_space = make_space(world.member, Visibility.OPEN, "Town hall")
     post = actions.do_create_post(world.member, open_space, body="Big news")
     client = client_for(world.member)
+    form = text_of(client.get(f"/s/{open_space.slug}/feed/{post.pk}/share/"))
+    assert f'<option value="{world.space.pk}">' in form
+    assert f'<option value="{open_space.pk}">' not in form
     client.post(f"/s/{open_space.slug}/feed/{post.pk}/share/",
                 {"space": world.space.pk, "body": "Look"})
     shared = Post.objects.get(shared_from=post)

@@ -35,6 +35,10 @@ PAGES = [
     ("/s/{slug}/feed/{post}/edit/", [L, N, N, N, OK, N, N, L]),
     ("/s/{slug}/feed/{pinned}/confirmations/", [L, N, N, N, N, OK, N, L]),
     ("/s/{slug}/feed/reports/", [L, N, N, N, N, OK, N, L]),
+    ("/s/{slug}/feed/{post}/pin/", [L, N, N, N, N, OK, N, L]),
+    ("/s/{slug}/feed/{post}/report/", [L, N, N, OK, N, OK, N, L]),
+    ("/s/{slug}/feed/{post}/share/", [L, N, N, N, N, N, N, L]),  # private: never shared
+    ("/s/{slug}/feed/comments/{comment}/report/", [L, N, N, OK, N, OK, N, L]),
     ("/s/{slug}/feed/comments/{comment}/edit/", [L, N, N, N, OK, N, N, L]),
     ("/s/{other}/feed/{post}/", [L, N, N, N, N, N, N, L]),  # a post through another space
 ]

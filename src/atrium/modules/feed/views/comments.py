@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from atrium.kernel.abilities import abilities
 from atrium.kernel.errors import ActionError, NotFound
@@ -26,7 +26,7 @@ from atrium.modules.feed.views.common import (
     int_or_none,
     post_url,
 )
-from atrium.modules.feed.views.posts import post_in, render_post
+from atrium.modules.feed.views.posts import action_page, post_in, render_post
 from atrium.web.types import AuthedRequest
 
 
@@ -122,8 +122,11 @@ def hide(request: AuthedRequest, space_slug: str, comment_id: int) -> HttpRespon
 
 
 @feed_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report(request: AuthedRequest, space_slug: str, comment_id: int) -> HttpResponse:
+    if request.method == "GET":
+        comment = comment_in(request, space_slug, comment_id)
+        return action_page(request, comment.post, "report", comment)
     return _simple(request, space_slug, comment_id,
                    lambda c: actions.do_report(request.user, c.post, comment=c,
                                                reason=request.POST.get("reason", "")),

@@ -77,8 +77,6 @@ def render_feed(request: AuthedRequest, template: str, page: Any, context: dict[
     context.update({
         "poll_slots": poll_slots(context.get("form") or {}),
         "announce_any": any(c["announce"] for c in choices),
-        "share_spaces": choices if "choices" in context and "fixed_space" not in context
-        else composer_spaces(request.user),
         "items": page.items,
         "more_url": more_url(request, page.next_cursor, **params),
         "emoji": EMOJI,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_current_timezone, is_naive, make_aware
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from atrium.kernel.access import access_space_module
 from atrium.kernel.blobstore import UploadTooLarge
@@ -68,7 +68,6 @@ def render_post(request: AuthedRequest, post: Post, status: int = 200,
     return TemplateResponse(request, "feed/_post.html", {
         "item": view, "emoji": EMOJI, "full": full,
         "here": back_to(request, post_url(post)),
-        "share_spaces": composer_spaces(request.user),
     }, status=status)
 
 
@@ -158,7 +157,6 @@ def post(request: AuthedRequest, space_slug: str, post_id: int) -> HttpResponse:
     context = space_page_context(request, found.space, "recent")
     context.update({"item": post_view(request.user, found, all_comments=True),
                     "emoji": EMOJI, "here": post_url(found), "full": True,
-                    "share_spaces": composer_spaces(request.user),
                     "feed_strings": js_strings()})
     return TemplateResponse(request, "feed/post.html", context)
 
@@ -234,10 +232,30 @@ def vote(request: AuthedRequest, space_slug: str, post_id: int) -> HttpResponse:
     return _simple(request, space_slug, post_id, call, _("Your vote is recorded."))
 
 
+def action_page(request: AuthedRequest, post: Post, action: str,
+                comment: Any = None) -> HttpResponse:
+    """The form of an action with choices (share, pin, report), on a page of its own so that
+    feed cards stay light; shown only when the person may do it."""
+    from atrium.kernel.abilities import abilities
+
+    view = post_view(request.user, post)
+    allowed = abilities(request.user, comment)[action] if comment is not None \
+        else view.can.get(action)
+    if not allowed:
+        raise NotFound("post")
+    return TemplateResponse(request, "feed/action.html", {
+        "item": view, "action": action, "comment": comment, "emoji": EMOJI,
+        "here": post_url(post), "next": back_to(request, post_url(post), f"post-{post.pk}"),
+        "share_spaces": composer_spaces(request.user) if action == "share" else [],
+    })
+
+
 @feed_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share(request: AuthedRequest, space_slug: str, post_id: int) -> HttpResponse:
     found = post_in(request, space_slug, post_id)
+    if request.method == "GET":
+        return action_page(request, found, "share")
     back = back_to(request, post_url(found), f"post-{found.pk}")
     try:
         target_id = int_or_none(request.POST.get("space"))
@@ -260,8 +278,10 @@ def share(request: AuthedRequest, space_slug: str, post_id: int) -> HttpResponse
 
 
 @feed_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pin(request: AuthedRequest, space_slug: str, post_id: int) -> HttpResponse:
+    if request.method == "GET":
+        return action_page(request, post_in(request, space_slug, post_id), "pin")
     if request.POST.get("pinned", "1") != "1":
         return _simple(request, space_slug, post_id,
                        lambda p: actions.do_unpin(request.user, p), _("Announcement removed."))
@@ -293,8 +313,10 @@ def hide(request: AuthedRequest, space_slug: str, post_id: int) -> HttpResponse:
 
 
 @feed_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report(request: AuthedRequest, space_slug: str, post_id: int) -> HttpResponse:
+    if request.method == "GET":
+        return action_page(request, post_in(request, space_slug, post_id), "report")
     return _simple(request, space_slug, post_id,
                    lambda p: actions.do_report(request.user, p,
                                                reason=request.POST.get("reason", "")),

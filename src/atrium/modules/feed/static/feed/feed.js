@@ -186,6 +186,30 @@ document.addEventListener("submit", async (event) => {
   showError(form, message);
 });
 
+// ---- reply under a comment: the post's comment form, with the comment as parent -------------
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-reply]");
+  if (!link) return;
+  const article = link.closest("article.post");
+  const main = article && article.querySelector(".post-comments > form.comment-form");
+  if (!main) return;  // no form here: the link opens the post's page with it
+  event.preventDefault();
+  const id = Number(link.dataset.reply);
+  const open = document.getElementById(`reply-${id}`);
+  if (open) { open.focus(); return; }
+  const form = main.cloneNode(true);
+  const parent = document.createElement("input");
+  parent.type = "hidden"; parent.name = "parent"; parent.value = String(id);
+  form.prepend(parent);
+  const box = form.querySelector("textarea");
+  const label = form.querySelector("label");
+  box.id = `reply-${id}`; box.value = ""; label.htmlFor = box.id;
+  label.textContent = link.textContent;
+  form.querySelector(".feed-error")?.remove();
+  link.closest("li.comment").querySelector(".comment-tools").after(form);
+  box.focus();
+});
+
 // ---- load more ------------------------------------------------------------------------------
 document.addEventListener("click", async (event) => {
   const link = event.target.closest("[data-more-link]");
