@@ -17,7 +17,13 @@ from atrium.notifications import email, notify
 from atrium.notifications.actions import do_mark_read
 from atrium.notifications.models import DigestRun, EmailState, Notification, Preference
 from tests.factories import make_space, make_user
-from tests.notifications.helpers import html_of, online, smtp_server, text_of  # noqa: F401
+from tests.notifications.helpers import (  # noqa: F401  (smtp_server: fixture "smtp")
+    _free_port,
+    html_of,
+    online,
+    smtp_server,
+    text_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +214,31 @@ def test_canary_secret_space_content_never_reaches_a_removed_person_by_e_mail(
     email.send_digests()
     assert all("CANARY" not in m.as_string() for m in smtp.messages)
     assert Notification.objects.get(key="s1").email_state == EmailState.SKIPPED
+
+
+def test_a_failed_send_is_retried_later_and_sent_once(smtp, settings,
+                                                      django_capture_on_commit_callbacks):
+    """SMTP down: the row goes back to pending; housekeeping retries it once it is up."""
+    good_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = _free_port()  # nothing listens there
+    person = make_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        [row] = mention(person)
+    row.refresh_from_db()
+    assert row.email_state == EmailState.PENDING and smtp.messages == []
+    settings.EMAIL_PORT = good_port
+    assert email.retry_stale_pending(timezone.now()) == 0  # too recent to retry yet
+    assert email.retry_stale_pending(timezone.now() + timedelta(minutes=6)) == 1
+    assert email.retry_stale_pending(timezone.now() + timedelta(minutes=12)) == 0
+    assert len(smtp.messages) == 1
+
+
+def test_housekeeping_runs_the_e_mail_job(smtp, django_capture_on_commit_callbacks):
+    """The digest job is registered with the kernel's housekeeping."""
+    from atrium.kernel import housekeeping
+
+    person = make_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([person], kind="comment", key="hk", title="Housekept")
+    assert housekeeping.run_all()["notifications.email"] == 1
+    assert "Housekept" in text_of(smtp.messages[0])
