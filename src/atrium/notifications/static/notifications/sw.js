@@ -11,6 +11,7 @@ self.addEventListener("activate", (event) => { event.waitUntil(self.clients.clai
 
 // Only addresses of this site are opened: a push can never send someone elsewhere.
 function sameOrigin(value) {
+  if (typeof value !== "string" || !value) return null;
   try {
     const url = new URL(value, self.location.origin);
     return url.origin === self.location.origin ? url.href : null;
@@ -26,6 +27,7 @@ function text(value, limit) {
 self.addEventListener("push", (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+  if (!data || typeof data !== "object") data = {};
   const options = {
     body: text(data.body, 300),
     icon: CONFIG.icon || undefined,
