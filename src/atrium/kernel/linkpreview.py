@@ -215,6 +215,33 @@ def is_shown(preview: LinkPreview | None) -> bool:
                 and (preview.title or preview.description or preview.image_id))
 
 
+def queue_for_text(markdown_text: str) -> LinkPreview | None:
+    """Queue the preview of a text's first address (a post, a chat message); cheap when
+    the text holds none."""
+    if "http" not in (markdown_text or "").lower():
+        return None
+    url = first_url(markdown_text)
+    return preview_for(url) if url else None
+
+
+def previews_of_texts(texts: dict[int, str]) -> dict[int, LinkPreview]:
+    """For each key, the preview of its text's first address when there is one to show
+    (fetched and not failed), in one query whatever the number of texts."""
+    hashes: dict[int, str] = {}
+    for key, text in texts.items():
+        if "http" not in (text or "").lower():
+            continue
+        url = first_url(text)
+        digest = url_hash(url) if url else None
+        if digest:
+            hashes[key] = digest
+    if not hashes:
+        return {}
+    found = {p.url_hash: p for p in LinkPreview.objects.filter(url_hash__in=set(hashes.values()))}
+    return {key: found[digest] for key, digest in hashes.items()
+            if digest in found and is_shown(found[digest])}
+
+
 # --- Parsing --------------------------------------------------------------------------
 
 def charset(content_type: str) -> str | None:

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from atrium.kernel import audit, blobstore, events
+from atrium.kernel import audit, blobstore, events, linkpreview
 from atrium.kernel import modules as module_state
 from atrium.kernel.abilities import abilities
 from atrium.kernel.errors import ActionError, Forbidden, NotFound
@@ -194,6 +194,7 @@ def do_post_message(actor: Any, channel: Channel, body: str, *,
                                          last_read_id__lt=message.pk) \
                 .update(last_read_id=message.pk)
     _count_mentions(channel, message, mentioned, message.mentions_channel)
+    linkpreview.queue_for_text(body)  # the card under the message, fetched after commit
     events.emit(MessagePosted(channel_id=channel.pk, message=message_payload(message)),
                 CHANNEL_AUDIENCE, channel.pk)
     notify_message(message, channel, mentioned=mentioned, root=root)
@@ -240,6 +241,7 @@ def do_edit_message(actor: Any, message: Message, body: str) -> Message:
     message.body, message.html = body, rendered.html
     message.mentions_channel, message.edited_at = rendered.mentions_channel, timezone.now()
     message.save(update_fields=["body", "html", "mentions_channel", "edited_at"])
+    linkpreview.queue_for_text(body)
     before = set(message.mentions.values_list("user_id", flat=True))
     added = [pk for pk in mentioned if pk not in before]
     Mention.objects.filter(message=message).exclude(user_id__in=mentioned).delete()

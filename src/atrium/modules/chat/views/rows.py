@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from atrium.kernel import linkpreview
 from atrium.kernel.status import current_status, do_not_disturb
 from atrium.modules.chat.abilities import message_abilities
 from atrium.modules.chat.models import Channel, Message
@@ -39,6 +40,7 @@ class Item:
     root_url: str = ""
     replies_label: str = ""
     reactions: list[dict[str, Any]] = field(default_factory=list)
+    preview: Any = None  # the LinkPreview of the message's first address, when shown
 
 
 def conversation_url(channel_id: int) -> str:
@@ -98,8 +100,12 @@ def items(messages: Iterable[Message], user: Any, channel_can: Mapping[str, bool
     out: list[Item] = []
     previous: tuple[int | None, str, datetime] | None = None
     unread_shown = last_read_id is None
+    messages = list(messages)
+    previews = linkpreview.previews_of_texts(
+        {m.pk: m.body for m in messages if m.deleted_at is None})
     for message in messages:
         item = message_item(message, user, channel_can, names, prefix)
+        item.preview = previews.get(message.pk)
         if previous is None or previous[1] != item.day:
             out.append(Item(kind="day", day=item.day,
                             label=day_label(date.fromisoformat(item.day))))
