@@ -169,3 +169,33 @@ def test_preferences_page_refuses_bad_input(client_for):
     client.post("/notifications/preferences/", {"form": "space", "space": "x" * 50,
                                                 "email": "never"})
     assert not Preference.objects.exists()
+
+
+@pytest.mark.django_db
+def test_centre_query_count_does_not_grow_with_notifications_or_spaces(client_for):
+    """The centre costs the same number of queries for 3 or 20 notifications over as many
+    spaces (kernel and module rows alike)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from atrium.kernel.actions.spaces import do_add_member
+    from atrium.kernel.models import SpaceRole
+    from tests.factories import make_space
+
+    world = make_world()
+    client = client_for(world.member)
+
+    def add(count: int) -> int:
+        for _ in range(count):
+            space = make_space(world.space_admin)
+            do_add_member(world.space_admin, space, world.member, SpaceRole.MEMBER)
+            notify([world.member], kind="comment", key=f"feed:{space.pk}", space=space,
+                   module_id="links", title=f"In {space.name}")
+        client.get("/notifications/")  # warm caches of the module states
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/notifications/").status_code == 200
+        return len(queries)
+
+    few = add(3)
+    many = add(17)
+    assert many == few
