@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from atrium.kernel.actions.status import do_set_status
-from tests.factories import make_user, make_world
+from tests.factories import ROLES, make_user, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,17 @@ def test_directory_queries_do_not_grow_with_people(org, client_for):
     few = count_queries()
     add(35, 5)
     assert count_queries() == few
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_directory_as_every_role(client_for, htmx):
+    """Members and admins browse (page or fragment); guests 404; others sign in first."""
+    world = make_world()
+    expected = ["302L", 404, 200, 200, 200, 200, 200, "302L"]
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    for role, want in zip(ROLES, expected, strict=True):
+        response = client_for(world.user(role)).get("/people/", {"skill": "x"}, **headers)
+        if want == "302L":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == want, role

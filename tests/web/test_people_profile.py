@@ -235,3 +235,23 @@ def test_a_manager_who_left_is_kept_when_saving_other_fields(client_for):
     other = make_user()
     refused = client_for(other).post("/profile/", profile_post(other, manager=boss.pk))
     assert refused.status_code == 400
+
+
+@pytest.mark.parametrize("whose", ["member", "deactivated"])
+def test_profile_page_as_every_role(client_for, whose):
+    """A profile opens to members and admins, not to a guest sharing no space; a
+    deactivated person's page says so and offers no Follow button."""
+    world = make_world()
+    person = getattr(world, whose)
+    expected = [L, N, 200, 200, 200, 200, 200, L]
+    for role, want in zip(ROLES, expected, strict=True):
+        response = client_for(world.user(role)).get(f"/people/{person.pk}/")
+        if want == L:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+            continue
+        assert response.status_code == want, role
+        if want == 200:
+            html = response.content.decode()
+            assert ("Deactivated" in html) is (whose == "deactivated"), role
+            follows = 'name="follow"' in html
+            assert follows is (whose == "member" and role != "member"), role
