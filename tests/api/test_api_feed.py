@@ -382,3 +382,21 @@ def test_the_openapi_document_lists_the_feed(feed_api):
                      "POST /feed/reports/{report_id}/resolve",
                      "GET /feed/attachments/{attachment_id}"):
         assert expected in feed_ops, expected
+
+
+def test_a_browser_session_posts_with_the_csrf_token(feed_api):
+    """The pages may call the API with their session: without the CSRF header a write is a
+    JSON 403 and makes nothing; with it, it goes through."""
+    api = feed_api
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(api.world.member, backend="django.contrib.auth.backends.ModelBackend")
+    path = PREFIX + api.path("/spaces/{space}/posts")
+    before = Post.objects.count()
+    refused = browser.post(path, {"body": "Forged"}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
+    assert Post.objects.count() == before
+    browser.get("/spaces/")  # sets the csrftoken cookie, as a page would
+    accepted = browser.post(path, {"body": "Genuine"}, content_type="application/json",
+                            HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
+    assert accepted.status_code == 201
+    assert browser.get(PREFIX + "/feed/home").status_code == 200

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from atrium.kernel.models.events import EventRecord
 from atrium.modules.feed.models import Comment, PollVote, Post, Reaction, Report
+from atrium.notifications.models import Notification
 from tests.api import feed_fixtures
 from tests.api.conftest import PREFIX
 from tests.api.feed_fixtures import FeedApi, fill, png, text_file
@@ -134,7 +136,8 @@ CHANGES = {
 
 
 def snapshot() -> tuple:
-    """Everything a feed write may change."""
+    """Everything a feed write may change, the events and notifications it would send
+    included."""
     return (
         sorted(Post.objects.values_list("id", "body", "deleted_at", "hidden_at", "pinned_at",
                                         "requires_confirmation")),
@@ -144,6 +147,8 @@ def snapshot() -> tuple:
         sorted(Report.objects.values_list("id", "resolved_at")),
         sorted(Post.objects.filter(confirmations__isnull=False)
                .values_list("confirmations__user_id", flat=True)),
+        EventRecord.objects.count(),
+        Notification.objects.count(),
     )
 
 
