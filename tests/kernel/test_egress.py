@@ -78,6 +78,8 @@ CORPUS = [
     ("http://127.1/", "private_address"),
     ("http://0x7f000001/", "private_address"),
     ("http://0177.0.0.1/", "private_address"),
+    ("http://\uff11\uff12\uff17.0.0.1/", "private_address"),  # full-width digits
+    ("http://127\u30020\u30020\u30021/", "private_address"),  # ideographic full stops
     # Names that do not resolve
     ("http://nothing-here.invalid/", "dns"),
 ]
@@ -230,3 +232,36 @@ def test_https_certificates_are_verified(settings, tmp_path):
             egress.fetch(f"https://127.0.0.1:{port}/ok", timeout=3)
     assert refused.value.code == "http_error"
     assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
+
+
+def test_a_tls_handshake_dripping_bytes_is_cut_at_the_deadline(settings):
+    """A server answering the TLS handshake one byte at a time is cut at the timeout."""
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    settings.ATRIUM_EGRESS_ALLOW = [f"127.0.0.1:{port}"]
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.sendall(b"\x16\x03\x03\x40\x00")  # a 16 KB handshake record, then
+            while not stop.is_set():  # its bytes one by one
+                try:
+                    connection.sendall(b"\x00")
+                except OSError:
+                    return
+                time.sleep(0.05)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(EgressRefused) as refused:
+            egress.fetch(f"https://127.0.0.1:{port}/", timeout=1.0)
+    finally:
+        stop.set()
+        listener.close()
+    assert refused.value.code == "timeout"
+    assert time.monotonic() - started < 3

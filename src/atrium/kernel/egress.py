@@ -251,7 +251,35 @@ def fetch(url: str, *, max_bytes: int = 2_000_000, timeout: float = 5.0,
     raise EgressRefused("too_many_redirects", f"more than {max_redirects} redirects")
 
 
-def _connect(target: _Target, addresses: list[str], deadline: float) -> socket.socket:
+class _Watchdog:
+    """One deadline for the whole exchange: at the deadline it shuts the socket it watches,
+    which wakes up any connect, TLS handshake or read blocked on a server sending one byte
+    at a time."""
+
+    def __init__(self, deadline: float):
+        self.expired = threading.Event()
+        self.sock: socket.socket | None = None
+        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        self.sock = sock
+        if self.expired.is_set():
+            self._cut()
+
+    def _cut(self) -> None:
+        self.expired.set()
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self.timer.cancel()
+
+
+def _connect(target: _Target, addresses: list[str], deadline: float,
+             watchdog: _Watchdog) -> socket.socket:
     last: Exception | None = None
     for address in addresses:
         remaining = deadline - time.monotonic()
@@ -268,35 +296,34 @@ def _connect(target: _Target, addresses: list[str], deadline: float) -> socket.s
             last = error
             continue
         if target.scheme != "https":
+            watchdog.watch(sock)
             return sock
         context = ssl.create_default_context()
+        secure = context.wrap_socket(sock, server_hostname=target.host,
+                                     do_handshake_on_connect=False)
+        watchdog.watch(secure)
         try:
-            return context.wrap_socket(sock, server_hostname=target.host)
+            secure.do_handshake()  # checks the certificate against the host name
+            return secure
         except (ssl.SSLError, ssl.CertificateError, OSError) as error:
-            sock.close()
-            if time.monotonic() >= deadline:
+            secure.close()
+            if watchdog.expired.is_set() or time.monotonic() >= deadline:
                 break
             raise EgressRefused("http_error", f"TLS failed: {error}") from None
-    if time.monotonic() >= deadline:
+    if watchdog.expired.is_set() or time.monotonic() >= deadline:
         raise EgressRefused("timeout", "connecting took too long")
     raise EgressRefused("http_error", f"could not connect ({last})")
 
 
 def _exchange(target: _Target, addresses: list[str], deadline: float, max_bytes: int,
               accept: str) -> Response:
-    sock = _connect(target, addresses, deadline)
-    # One deadline for the whole exchange: a watchdog shuts the socket, which wakes up any
-    # read blocked on a server sending one byte at a time.
-    expired = threading.Event()
-
-    def cut() -> None:
-        expired.set()
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-
-    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), cut)
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = _Watchdog(deadline)
+    try:
+        sock = _connect(target, addresses, deadline, watchdog)
+    except BaseException:
+        watchdog.cancel()
+        raise
+    expired = watchdog.expired
     connection = http.client.HTTPConnection(target.host, target.port,
                                             timeout=max(0.01, deadline - time.monotonic()))
     connection.sock = sock  # already connected to the vetted address: never looked up again
