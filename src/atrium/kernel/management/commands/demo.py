@@ -76,6 +76,7 @@ class DemoLoader:
             self._create_space(plan)
         self._invite_guests()
         self._chat()
+        self._feed()
 
     def _profile(self, index: int, person: data.Person) -> dict[str, Any]:
         return {"job_title": person.job_title, "team": person.team,
@@ -161,6 +162,14 @@ class DemoLoader:
         from atrium.modules.chat.demo import load_chat_demo
 
         self.counts["messages"] = load_chat_demo(self.people, self.spaces)["messages"]
+
+    def _feed(self) -> None:
+        from atrium.kernel import modules as module_state
+
+        if module_state.enabled_for_instance("feed"):
+            from atrium.modules.feed.demo import load_feed_demo
+
+            self.counts["posts"] = load_feed_demo(self.people, self.spaces)["posts"]
 
     def _invite_guests(self) -> None:
         for guest_key, places in data.GUEST_SPACES.items():
