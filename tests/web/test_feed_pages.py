@@ -303,3 +303,13 @@ def test_secret_space_post_never_shows_to_others(client_for):
         assert "CANARY-7f3" not in text_of(client.get(url)), url
     assert client.get(f"/s/{secret.slug}/feed/{post.pk}/").status_code == 404
     assert client.get(f"/s/{secret.slug}/feed/").status_code == 404
+
+
+def test_feed_pages_are_compressed_for_browsers_that_accept_it(client_for):
+    """The home feed answers gzip to a browser asking for it (a card's forms compress well)."""
+    world = make_world()
+    actions.do_create_post(world.member, world.space, body="Compressed")
+    response = client_for(world.member).get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]

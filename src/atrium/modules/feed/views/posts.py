@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_current_timezone, is_naive, make_aware
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atrium.kernel.access import access_space_module
@@ -147,6 +148,7 @@ def _refused(request: AuthedRequest, error: ActionError, form: dict[str, Any],
 
 
 @feed_view
+@gzip_page
 def post(request: AuthedRequest, space_slug: str, post_id: int) -> HttpResponse:
     """One post with all its comments; `?partial=1` gives its fragment (live updates)."""
     found = post_in(request, space_slug, post_id)

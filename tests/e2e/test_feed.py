@@ -1,0 +1,221 @@
+"""The feed in two browsers, one in English and one in French, against a real `atrium
+serve`: a post with an image, a hashtag and a poll reaches the other person behind a live
+"1 new post" bar; comments, replies, reactions and votes update live on the other side; an
+announcement asks for read confirmation and its author sees who confirmed; hostile text in
+posts, comments, poll options and hashtags never runs; the pages pass axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e import axe
+from tests.e2e.chat_flows import join_space
+from tests.e2e.conftest import postgres_url
+from tests.e2e.feed_flows import (
+    FeedWorld,
+    comment,
+    new_posts_bar,
+    open_home,
+    post_card,
+    wait_live,
+    write_post,
+)
+from tests.e2e.flows import accept_invitation, create_space, first_run, invite, open_tab, t
+from tests.e2e.server import running_server
+
+pytestmark = pytest.mark.browser
+
+OWNER, MEMBER = "Helen Martin", "Théo Dubois"
+
+
+@pytest.fixture(scope="module")
+def world(browser):
+    """One instance: an open space "Cardiologie" made by the owner (English); a member
+    (French) who joined it."""
+    with running_server(database_url=postgres_url(), prefix="atrium-feed-e2e-") as server:
+        owner = open_tab(browser, server, "en")
+        first_run(owner, server.setup_token(), "Parkside Clinic", OWNER, "owner@example.org")
+        slug = create_space(owner, "Cardiologie", "open")
+        owner.goto("/feed/")
+        space_id = int(owner.page.locator("#composer select[name=space] option",
+                                          has_text="Cardiologie").get_attribute("value") or 0)
+        member = open_tab(browser, server, "fr")
+        accept_invitation(member, invite(owner, "member@example.org", "member"), MEMBER)
+        join_space(member, slug)
+        state = FeedWorld(server, slug, space_id, owner.context.storage_state(),
+                          member.context.storage_state())
+        owner.close()
+        member.close()
+        yield state
+
+
+def people(browser, world: FeedWorld, **options):
+    owner = open_tab(browser, world.server, "en", storage_state=world.owner_state, **options)
+    member = open_tab(browser, world.server, "fr", storage_state=world.member_state, **options)
+    dialogs: list[str] = []
+    for tab in (owner, member):
+        tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    return owner, member, dialogs
+
+
+def test_post_comment_react_and_vote_live(browser, world):
+    """A post with an image, a hashtag and a poll reaches the other person behind the bar;
+    a comment, a reply, a reaction and a vote show live on the other side."""
+    owner, member, dialogs = people(browser, world)
+    a, b = owner.page, member.page
+    open_home(owner)
+    open_home(member)
+    expect(b.locator("html")).to_have_attribute("lang", "fr")
+
+    write_post(owner, world.space_id, "Nouvelle salle de repos #Urgences", image=True,
+               options=("Lundi", "Mardi"))
+    mine = post_card(owner, "Nouvelle salle de repos")
+    expect(mine.locator(".post-gallery img")).to_be_visible()
+
+    # The member sees the bar, not the post, until they ask for it.
+    bar = new_posts_bar(member)
+    expect(bar).to_be_visible()
+    expect(bar).to_have_text(re.compile(r"\b1\b"))
+    expect(b.locator("#feed-items article.post")).to_have_count(0)
+    bar.click()
+    card = post_card(member, "Nouvelle salle de repos")
+    expect(card).to_be_visible()
+    expect(bar).to_be_hidden()
+    image = card.locator(".post-gallery img")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") > 0
+    expect(card.locator("a[href='/feed/tags/urgences/']")).to_have_text("#Urgences")
+
+    # A comment from the member shows live for the owner; the owner replies.
+    comment(member, card, "Enfin !")
+    owners = post_card(owner, "Nouvelle salle de repos")
+    expect(owners.locator(".comment-body").filter(has_text="Enfin")).to_be_visible()
+    first = owners.locator("li.comment").filter(has_text="Enfin").first
+    first.locator("a[data-reply]").click()
+    expect(first.locator("form.comment-form textarea")).to_be_focused()
+    first.locator("form.comment-form textarea").fill("Thanks for asking for it")
+    first.locator("form.comment-form button[type=submit]").click()
+    expect(card.locator(".comment-replies .comment-body")).to_have_text(
+        "Thanks for asking for it")
+
+    # A reaction and a vote from the member reach the owner's page in place.
+    card.locator(".post-reactions details.reaction-picker summary").click()
+    card.locator(".post-reactions .reaction-choices button[value='🎉']").click()
+    expect(card.locator(".post-reactions .reaction-list button[value='🎉']")).to_have_attribute(
+        "aria-pressed", "true")
+    expect(owners.locator(".post-reactions .reaction-list button[value='🎉'] .reaction-count")
+           ).to_have_text("1")
+    card.locator(".post-poll label", has_text="Mardi").click()
+    card.locator(".post-poll button[type=submit]").click()
+    expect(owners.locator(".poll-option", has_text="Mardi")).to_contain_text("100%")
+
+    # The hashtag is a page of its own.
+    owners.locator("a[href='/feed/tags/urgences/']").click()
+    expect(a).to_have_url(re.compile(r"/feed/tags/urgences/$"))
+    expect(post_card(owner, "Nouvelle salle de repos")).to_be_visible()
+
+    assert dialogs == []
+    assert owner.console_errors == [] and member.console_errors == []
+    owner.close()
+    member.close()
+
+
+def test_announcement_with_read_confirmation(browser, world):
+    """The admin pins an announcement asking for confirmation; the member confirms; the
+    admin sees the member among those who confirmed."""
+    owner, member, _ = people(browser, world)
+    open_home(owner)
+    write_post(owner, world.space_id, "Nouveau protocole d'hygiène", announce=True,
+               confirm=True)
+    open_home(member)
+    section = member.page.locator(".announcements")
+    card = section.locator("article.post").filter(has_text="Nouveau protocole")
+    expect(card).to_be_visible()
+    card.get_by_role("button", name=t("fr", "I have read it")).click()
+    expect(card.locator(".post-confirm")).to_contain_text(t("fr", "Read and confirmed"))
+
+    mine = owner.page.locator(".announcements article.post").filter(has_text="Nouveau protocole")
+    mine.get_by_role("link", name=t("en", "Who has confirmed, who has not")).click()
+    expect(owner.page.locator(".confirmed-list")).to_contain_text(MEMBER)
+    owner.close()
+    member.close()
+
+
+XSS = [
+    '<img src=x onerror="window.__xss=1;alert(1)">',
+    '"><svg onload="window.__xss=2;alert(2)">',
+    "<script>window.__xss=3;alert(3)</script>",
+    "[click me](javascript:window.__xss=4;alert(4))",
+    "#<script>alert(5)</script> #x<img/src=x/onerror=alert(6)>",
+]
+
+
+def test_hostile_text_never_runs(browser, world):
+    """Posts, comments, poll options and hashtags full of script never run in either page."""
+    owner, member, dialogs = people(browser, world)
+    open_home(member)
+    write_post(member, world.space_id, "\n\n".join(["XSS corpus", *XSS]),
+               options=(XSS[0], XSS[1]))
+    card = post_card(member, "XSS corpus")
+    for n, text in enumerate(XSS[2:4], start=1):
+        card.locator(".post-comments > form.comment-form textarea").fill(text)
+        card.locator(".post-comments > form.comment-form button[type=submit]").click()
+        expect(card.locator("li.comment")).to_have_count(n)
+    for tab in (owner, member):
+        open_home(tab)
+        shown = post_card(tab, "XSS corpus")
+        expect(shown).to_be_visible()
+        shown.locator(".post-body a").filter(has_text="click me").evaluate(
+            "link => link.click()") if shown.locator(".post-body a").filter(
+            has_text="click me").count() else None
+        tab.goto(f"/s/{world.slug}/feed/")
+        tab.goto("/feed/search/?q=corpus")
+        expect(tab.page.locator("article.post")).to_have_count(1)
+        tab.goto("/feed/tags/script/")
+        assert tab.page.evaluate("() => window.__xss") is None
+    assert dialogs == []
+    owner.close()
+    member.close()
+
+
+FEED_PAGES = ["/", "/feed/?order=activity", "/s/{slug}/feed/", "/feed/announcements/",
+              "/feed/search/?q=protocole", "/feed/tags/urgences/", "/s/{slug}/feed/reports/"]
+
+
+@pytest.fixture(scope="module")
+def axe_ready():
+    try:
+        axe.axe_source()
+    except (axe.AxeUnavailable, OSError) as error:
+        if axe.must_run():
+            raise
+        pytest.skip(f"axe-core unavailable: {error}")
+
+
+def test_feed_pages_pass_axe_in_english_and_french(browser, world, axe_ready):
+    """Every feed page with posts, polls, comments and announcements: no serious or critical
+    axe-core violation, in English (admin) and French (member), light and dark."""
+    owner, member, _ = people(browser, world, bypass_csp=True)
+    post = owner.page
+    open_home(owner)
+    href = post.locator("#feed-items article.post .post-time").first.get_attribute("href")
+    reports = []
+    for tab in (owner, member):
+        for path in [*FEED_PAGES, href]:
+            if "reports" in path and tab is member:
+                continue
+            status = tab.goto(path.format(slug=world.slug))
+            assert status == 200, (path, status)
+            for scheme in ("light", "dark"):
+                tab.page.emulate_media(color_scheme=scheme)
+                found = axe.check_page(tab.page)
+                if found:
+                    reports.append(axe.describe(found, f"{path} ({tab.lang}, {scheme})"))
+            tab.page.emulate_media(color_scheme="light")
+    assert not reports, "\n".join(reports)
+    wait_live(owner)
+    owner.close()
+    member.close()
