@@ -217,3 +217,26 @@ def test_first_url_finds_the_first_address_outside_code(text, url):
 def test_texts_are_cleaned_to_one_plain_line(raw, clean):
     """Control and invisible characters go, spaces collapse, length is capped."""
     assert linkpreview.plain(raw, 300) == clean
+
+
+def test_previews_can_be_switched_off(db, settings, django_capture_on_commit_callbacks):
+    """With ATRIUM_LINK_PREVIEWS off nothing is created nor queued; a known row is reused."""
+    settings.ATRIUM_LINK_PREVIEWS = False
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert linkpreview.preview_for("https://example.org/") is None
+    assert not callbacks and not LinkPreview.objects.exists()
+    known = LinkPreview.objects.create(url_hash=linkpreview.url_hash("https://example.org/"),
+                                       url="https://example.org/", title="Known")
+    assert linkpreview.preview_for("https://EXAMPLE.org/#x") == known
+
+
+def test_previews_of_many_texts_take_one_query(db, django_assert_num_queries):
+    """The previews of a page of texts are read in one query; pending ones are left out."""
+    for n in range(3):
+        LinkPreview.objects.create(url_hash=linkpreview.url_hash(f"https://e.org/{n}"),
+                                   url=f"https://e.org/{n}", title=f"T{n}",
+                                   error="pending" if n == 2 else "")
+    texts = {n: f"see https://e.org/{n}" for n in range(3)} | {9: "no address"}
+    with django_assert_num_queries(1):
+        found = linkpreview.previews_of_texts(texts)
+    assert {key: p.title for key, p in found.items()} == {0: "T0", 1: "T1"}
