@@ -191,6 +191,9 @@ def test_a_file_past_the_upload_limit_answers_413(feed_api):
     assert response.status_code == 413, response.content
     assert response.json()["error"]["field"] == "files"
     assert snapshot() == before
+    reader = _multipart(feed_api, "reader", {"payload": '{"body": "Big"}',
+                                             "files": [text_file("big.txt", b"x" * 5000)]})
+    assert reader.status_code == 403
 
 
 @pytest.mark.parametrize("payload,field", [

@@ -17,10 +17,11 @@ from atrium.api.kernel.present import viewer
 from atrium.api.kernel.schemas import SpaceId, errors
 from atrium.kernel import downloads
 from atrium.kernel.blobstore import UploadTooLarge
-from atrium.kernel.errors import ActionError
+from atrium.kernel.errors import ActionError, Forbidden
 from atrium.kernel.models import Space, User
 from atrium.kernel.uploads import upload_limit, upload_refused
 from atrium.modules.feed import actions, queries
+from atrium.modules.feed.abilities import space_rights
 from atrium.modules.feed.api.access import feed_space, fields_named, seen_post
 from atrium.modules.feed.api.present import post_answer
 from atrium.modules.feed.api.schemas import (
@@ -94,6 +95,8 @@ def create_post_with_files(request: HttpRequest, space_id: SpaceId,
                            ) -> Status[dict[str, Any]]:
     user = viewer(request)
     space = feed_space(user, space_id)
+    if not space_rights(user, space).write:  # before the size: a reader learns 403 first
+        raise Forbidden(_("You may not post in this space."))
     if upload_refused(request):
         raise UploadTooLarge(_("A file is too large (at most %(limit)s MB).")
                              % {"limit": upload_limit() // (1024 * 1024)},
