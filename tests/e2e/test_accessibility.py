@@ -29,6 +29,11 @@ OWNER_PAGES = {
     "profile": "/profile/",
     "manage": "/manage/",
     "manage-invitations": "/manage/invitations/",
+    "feed-home": "/feed/?order=activity",
+    "space-feed": "/s/{slug}/feed/",
+    "feed-announcements": "/feed/announcements/",
+    "feed-search": "/feed/search/?q=guide",
+    "feed-hashtag": "/feed/tags/guide/",
 }
 
 

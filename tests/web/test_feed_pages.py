@@ -313,3 +313,14 @@ def test_feed_pages_are_compressed_for_browsers_that_accept_it(client_for):
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
+
+
+def test_other_modules_items_show_as_cards(client_for):
+    """A link saved in the space shows in the feed as a card naming who saved what."""
+    from atrium.modules.links.actions import do_add_link
+
+    world = make_world()
+    do_add_link(world.member, world.space, url="https://example.org/guide", title="The guide")
+    html = text_of(client_for(world.reader).get("/feed/"))
+    assert 'class="post card post-module"' in html
+    assert "saved a link" in html and "The guide" in html and "Mia Member" in html

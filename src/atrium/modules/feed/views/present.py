@@ -8,20 +8,28 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from atrium.kernel.errors import NotFound
 from atrium.modules.feed import queries
 from atrium.modules.feed.abilities import comment_abilities, space_rights
 from atrium.modules.feed.models import Comment, Post, Reaction
-from atrium.modules.feed.queries import CommentView, PostView
+from atrium.modules.feed.queries import CommentView, ModuleItem, PostView
 from atrium.modules.feed.queries.views import ReactionView
 
 MAX_COMMENTS = 500
+# What other modules say they did (ContentEntry.verb is stored in English), in the reader's
+# language; an unknown verb is shown as stored.
+VERBS = {"added a file": _("added a file"), "saved a link": _("saved a link"),
+         "posted": _("posted"), "shared": _("shared")}
 
 
 def annotate(items: Iterable[Any]) -> None:
-    """How many comments each card shows, so it offers "show all" only when some are not."""
+    """How many comments each card shows (it offers "show all" only when some are not), and
+    what another module's item says it is, translated."""
     for item in items:
+        if isinstance(item, ModuleItem):
+            item.verb_label = VERBS.get(item.entry.verb, item.entry.verb)  # type: ignore[attr-defined]
         if isinstance(item, PostView):
             item.comments_shown = sum(1 + len(c.replies)  # type: ignore[attr-defined]
                                       for c in item.comments)
