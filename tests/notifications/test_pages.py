@@ -117,10 +117,10 @@ def test_mark_all_read_and_the_bell_count(client_for):
     Notification.objects.filter(recipient=world.member).delete()
     notify([world.member], kind="comment", key="1", title="a")
     notify([world.member], kind="comment", key="2", title="b")
-    assert 'id="notif-count">2</span>' in client.get("/spaces/").content.decode()
+    assert 'class="badge" id="notif-count">2</span>' in client.get("/spaces/").content.decode()
     client.post("/notifications/read-all/")
     assert not Notification.objects.filter(recipient=world.member, read_at=None).exists()
-    assert 'id="notif-count" hidden>0</span>' in client.get("/spaces/").content.decode()
+    assert '<span id="notif-count" hidden>0</span>' in client.get("/spaces/").content.decode()
 
 
 @pytest.mark.django_db

@@ -7,7 +7,9 @@ const count = document.getElementById("notif-count");
 function setCount(n) {
   if (!bell || !count || typeof n !== "number") return;
   count.textContent = String(n);
+  // The badge class sets a display that would override `hidden`: only a visible count has it.
   count.hidden = n <= 0;
+  count.classList.toggle("badge", n > 0);
   const label = n > 0 ? bell.dataset.labelSome.replace("__N__", String(n)) : bell.dataset.labelNone;
   bell.setAttribute("aria-label", label);
   bell.title = label;
