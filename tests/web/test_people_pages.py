@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from atrium.kernel.actions.status import do_set_status
+from atrium.kernel.directory import forget_facets
 from tests.factories import ROLES, make_user, make_world
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,8 @@ def test_guests_do_not_browse_the_directory(client_for):
 
 
 def test_directory_queries_do_not_grow_with_people(org, client_for):
-    """With 5 people or 40 (one page), the directory runs the same number of queries."""
+    """With 5 people or 40 (one page), the directory runs the same number of queries,
+    with the facets computed (after a change to people) or cached."""
     viewer = make_user()
     client = client_for(viewer)
 
@@ -131,10 +133,13 @@ def test_directory_queries_do_not_grow_with_people(org, client_for):
         return len(captured)
 
     add(5, 0)
-    count_queries()
-    few = count_queries()
+    count_queries()  # warm what is filled once per process
+    forget_facets()
+    cold_few, warm_few = count_queries(), count_queries()
     add(35, 5)
-    assert count_queries() == few
+    cold_many, warm_many = count_queries(), count_queries()
+    assert (cold_many, warm_many) == (cold_few, warm_few)
+    assert warm_few == cold_few - 3  # the facets come from the cache
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -149,3 +154,15 @@ def test_directory_as_every_role(client_for, htmx):
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         else:
             assert response.status_code == want, role
+
+
+def test_facets_follow_profile_changes_and_departures(crew, client_for):
+    """Cached facets are dropped when someone edits skills or leaves."""
+    from atrium.kernel.actions.people import do_deactivate_user, do_update_profile
+
+    client = client_for(make_user())
+    assert "Cobol" not in client.get("/people/").content.decode()
+    do_update_profile(crew[1], crew[1], {"skills": "Cobol"})
+    assert '<option value="Cobol">Cobol (1)</option>' in client.get("/people/").content.decode()
+    do_deactivate_user(make_user("owner"), crew[1])
+    assert "Cobol" not in client.get("/people/").content.decode()

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from atrium.kernel import audit, events
+from atrium.kernel.directory import forget_facets
 from atrium.kernel.errors import ActionError, Conflict, Forbidden, NotFound
 from atrium.kernel.models import (
     ApiToken,
@@ -89,6 +90,7 @@ def do_create_user(
     )
     SpaceMembership.objects.create(space=personal, user=user, role=SpaceRole.ADMIN)
     audit.record("user.created", actor=actor, target=user, request=request, role=role)
+    forget_facets()
     return user
 
 
@@ -136,6 +138,7 @@ def do_deactivate_user(actor: User, person: User, request: HttpRequest | None = 
     person.is_active = False
     person.deactivated_at = timezone.now()
     person.save(update_fields=["is_active", "deactivated_at"])
+    forget_facets()
     end_all_access(person)
     audit.record("user.deactivated", actor=actor, target=person, request=request)
     return person
@@ -157,6 +160,7 @@ def do_reactivate_user(actor: User, person: User, request: HttpRequest | None = 
     person.is_active = True
     person.deactivated_at = None
     person.save(update_fields=["is_active", "deactivated_at"])
+    forget_facets()
     audit.record("user.reactivated", actor=actor, target=person, request=request)
     return person
 
@@ -195,6 +199,8 @@ def do_update_profile(actor: User, person: User, changes: dict[str, Any]) -> Use
             )
         setattr(person, name, value)
     person.save(update_fields=list(changes))
+    if {"team", "skills", "languages"} & set(changes):
+        forget_facets()
     return person
 
 
