@@ -125,10 +125,10 @@ def _pin_fields(actor: User, announce: bool, requires_confirmation: bool,
 def _save_mentions(post: Post, user_ids: Sequence[int], space_ids: Sequence[int],
                    comment: Any = None) -> list[int]:
     """Record the people and spaces mentioned; returns the people who may read the post
-    (never the author)."""
+    (never the writer of the post or comment)."""
     readers = users_with_module_access(post.space, MODULE, user_ids)
-    told = [pk for pk in user_ids if pk in readers and pk != post.author_id
-            and (comment is None or pk != comment.author_id)]
+    writer = comment.author_id if comment is not None else post.author_id
+    told = [pk for pk in user_ids if pk in readers and pk != writer]
     Mention.objects.bulk_create(
         [Mention(post=post, comment=comment, user_id=pk) for pk in told]
         + [Mention(post=post, comment=comment, mentioned_space_id=pk) for pk in space_ids])
