@@ -265,3 +265,14 @@ def test_a_tls_handshake_dripping_bytes_is_cut_at_the_deadline(settings):
         listener.close()
     assert refused.value.code == "timeout"
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("93.184.215.14", True), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
+    ("127.0.0.1", False), ("::ffff:127.0.0.1", False), ("64:ff9b::7f00:1", False),
+    ("64:ff9b::a9fe:a9fe", False), ("2002:7f00:1::", False), ("::7f00:1", False),
+    ("100.64.0.1", False), ("fe80::1%eth0", False), ("not an address", False),
+])
+def test_is_public_address_applies_the_gates_rule(address, public):
+    """The rule other code may reuse: IPv4 hidden in IPv6 forms is judged as IPv4."""
+    assert egress.is_public_address(address) is public

@@ -194,6 +194,20 @@ def _forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
                 or ip.is_reserved or ip.is_unspecified or not ip.is_global)
 
 
+def is_public_address(address: str) -> bool:
+    """Whether the server may connect to this IP address (the gate's own rule, for code
+    that must open its own connection, such as web push): public unicast only, IPv4 hidden
+    in IPv6 forms (mapped, compatible, 6to4, Teredo, NAT64) judged as IPv4. An allow-listed
+    "address:port" (tests) is the caller's business."""
+    if "%" in address:  # a zone index: link-local by nature
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return not _forbidden(ip)
+
+
 def resolve(target: _Target, deadline: float) -> list[str]:
     """The host's addresses, all of them vetted; refused if any one is not public."""
     exceptions = _allowed_exceptions()
