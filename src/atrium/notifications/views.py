@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from atrium.kernel.errors import ActionError
 from atrium.kernel.models import Space
 from atrium.notifications import actions, queries
+from atrium.notifications.dispatch import safe_url
 from atrium.notifications.kinds import all_kinds, get_kind
 from atrium.notifications.models import EmailMode, Preference
-from atrium.notifications.dispatch import safe_url
 from atrium.notifications.preferences import default_choice, resolve
 from atrium.notifications.tokens import read_token
 from atrium.web.types import AuthedRequest
