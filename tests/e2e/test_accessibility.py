@@ -34,6 +34,8 @@ OWNER_PAGES = {
     "feed-announcements": "/feed/announcements/",
     "feed-search": "/feed/search/?q=guide",
     "feed-hashtag": "/feed/tags/guide/",
+    "notifications": "/notifications/",
+    "notification-preferences": "/notifications/preferences/",
 }
 
 
