@@ -205,6 +205,7 @@ class _Sql:
             self.before = f" AND {self.column} <= %s AND ({self.column} < %s OR id < %s)"
             self.before_params = [at, at, cursor.id]
         self.table = connection.ops.quote_name(ContentEntry._meta.db_table)
+        self.arrays = connection.vendor == "postgresql"
 
     @staticmethod
     def among(name: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
@@ -213,11 +214,26 @@ class _Sql:
     def readable(self, groups: dict[frozenset[int], list[str]]) -> tuple[str, list[Any]]:
         parts, params = [], []
         for spaces, modules in groups.items():
+            if self.arrays:  # one parameter each: PostgreSQL plans it much faster
+                parts.append("(module_id = ANY(%s) AND space_id = ANY(%s))")
+                params += [sorted(modules), sorted(spaces)]
+                continue
             module_sql, module_params = self.among("module_id", sorted(modules))
             space_sql, space_params = self.among("space_id", sorted(spaces))
             parts.append(f"({module_sql} AND {space_sql})")
             params += module_params + space_params
         return "(" + " OR ".join(parts) + ")", params
+
+    def lateral(self, column: str, keys: Sequence[int], where: str,
+                params: list[Any]) -> tuple[str, list[Any]]:
+        """PostgreSQL: one subquery planned once and run for each key (a space, a person),
+        instead of one subquery per key (planning forty of them cost more than running)."""
+        extra = f" AND {where}" if where else ""
+        inner = (f"SELECT id, {self.column} FROM {self.table} "  # noqa: S608
+                 f"WHERE {column} = keys.key{extra}{self.before}{self.tail}")
+        keys_sql = "unnest(%s::bigint[]) AS keys(key)"
+        sql = f"SELECT entry.id, entry.{self.column} FROM {keys_sql} CROSS JOIN LATERAL ({inner}) AS entry"  # noqa: S608, E501
+        return sql, [list(keys), *params, *self.before_params, self.limit]
 
     def part(self, where: str, params: list[Any]) -> tuple[str, list[Any]]:
         sql = (f"SELECT id, {self.column} FROM {self.table} WHERE {where}"  # noqa: S608
@@ -306,16 +322,23 @@ def _home_ids(user: Any, read: Readable, base: QuerySet[ContentEntry], order: Or
     sql = _Sql(order, cursor, limit)
     parts = []
     every_module = len(read.by_module)
+    whole = []  # spaces where every module is readable: no module condition
     for space_id in member_spaces:
         modules = read.modules_in(space_id)
         if len(modules) < every_module:
             module_sql, module_params = sql.among("module_id", modules)
             parts.append(sql.part(f"space_id = %s AND {module_sql}", [space_id, *module_params]))
+        elif sql.arrays:
+            whole.append(space_id)
         else:
             parts.append(sql.part("space_id = %s", [space_id]))
+    if whole:
+        parts.append(sql.lateral("space_id", whole, "", []))
     if groups:
         readable_sql, readable_params = sql.readable(groups)
-        if len(followed) > MAX_FOLLOWED_TERMS:
+        if sql.arrays and len(followed) <= MAX_FOLLOWED_TERMS:
+            parts.append(sql.lateral("author_id", followed, readable_sql, readable_params))
+        elif len(followed) > MAX_FOLLOWED_TERMS:
             followed = list(Follow.objects.filter(follower_id=user.pk)
                             .values_list("followed_id", flat=True))
             people_sql, people_params = sql.among("author_id", followed)
