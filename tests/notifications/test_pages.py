@@ -199,3 +199,19 @@ def test_centre_query_count_does_not_grow_with_notifications_or_spaces(client_fo
     few = add(3)
     many = add(17)
     assert many == few
+
+
+@pytest.mark.django_db
+def test_an_unsubscribe_from_everything_is_shown_and_can_be_undone(client_for):
+    """After the digest's one-click unsubscribe, the page says so and can undo it."""
+    from atrium.notifications.actions import do_unsubscribe
+    from atrium.notifications.preferences import resolve
+
+    world = make_world()
+    do_unsubscribe(make_token(world.member.pk, ""))
+    client = client_for(world.member)
+    assert "Use each kind" in client.get("/notifications/preferences/").content.decode()
+    assert resolve(world.member.pk, "mention", None).email == "never"
+    client.post("/notifications/preferences/", {"form": "clear_all"})
+    assert resolve(world.member.pk, "mention", None).email == "immediate"
+    assert "Use each kind" not in client.get("/notifications/preferences/").content.decode()

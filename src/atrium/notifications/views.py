@@ -111,6 +111,9 @@ def _apply(request: AuthedRequest) -> str:
                                   in_app=_flag(request, "in_app"),
                                   email=_email(request, "email"), push=_flag(request, "push"))
         return _("Preferences for the space saved.")
+    if which == "clear_all":
+        actions.do_clear_preference(request.user, kind="", space=None)
+        return _("Each kind follows its own setting again.")
     if which == "clear_space":
         actions.do_clear_preference(request.user, kind="", space=_space(request))
         return _("The space follows your general preferences again.")
@@ -133,8 +136,9 @@ def preferences(request: AuthedRequest) -> HttpResponse:
                      .select_related("space").order_by("space__name"))
     spaces = Space.objects.filter(memberships__user=user, archived_at__isnull=True) \
         .order_by("name")[:200]
+    everything = Preference.objects.filter(user=user, kind="", space=None).first()
     return TemplateResponse(request, "notifications/preferences.html", {
-        "rows": rows, "overrides": overrides, "spaces": spaces,
+        "rows": rows, "overrides": overrides, "spaces": spaces, "everything": everything,
         "email_modes": EmailMode.choices})
 
 
