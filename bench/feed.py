@@ -77,6 +77,7 @@ def setup_django(backend: str, url: str | None, data_dir: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # when a database cache is configured
 
 
 def make_world(rng: random.Random) -> dict[str, Any]:
