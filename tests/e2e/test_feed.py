@@ -219,3 +219,37 @@ def test_feed_pages_pass_axe_in_english_and_french(browser, world, axe_ready):
     wait_live(owner)
     owner.close()
     member.close()
+
+
+def test_mention_suggestions_and_phone_width(browser, world):
+    """Typing @ and a few letters suggests people; Enter inserts the mention, which the
+    post shows as the person's name. At phone width nothing scrolls sideways."""
+    owner, member, _ = people(browser, world)
+    page = owner.page
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_home(owner)
+    box = page.locator("#composer-body")
+    box.press_sequentially("Welcome @Th")
+    suggestion = page.locator(".mention-list [role=option]").first
+    expect(suggestion).to_have_text(MEMBER)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("Enter")
+    expect(box).to_have_value(re.compile(r"^Welcome <@\d+> $"))
+    box.press_sequentially("to the team")
+    page.locator("#composer select[name=space]").select_option(str(world.space_id))
+    with page.expect_navigation():
+        page.locator("#composer button[type=submit]").click()
+    card = post_card(owner, "to the team")
+    expect(card.locator(".post-body .mention")).to_have_text(f"@{MEMBER}")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    wide = page.evaluate("""() => [...document.querySelectorAll("main *")]
+        .filter((e) => e.getBoundingClientRect().right > 376)
+        .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)
+        .slice(0, 8)""")
+    assert width <= 375, (width, wide)
+    page.screenshot(path="/tmp/feed-phone.png", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    card.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/feed-desktop.png", full_page=False)
+    owner.close()
+    member.close()

@@ -324,3 +324,16 @@ def test_other_modules_items_show_as_cards(client_for):
     html = text_of(client_for(world.reader).get("/feed/"))
     assert 'class="post card post-module"' in html
     assert "saved a link" in html and "The guide" in html and "Mia Member" in html
+
+
+def test_forms_in_loaded_items_come_back_to_the_page_not_the_fragment(client_for):
+    """Items fetched by "load more" carry the page's address in their forms' `next`."""
+    world = make_world()
+    for n in range(21):
+        actions.do_create_post(world.member, world.space, body=f"Item {n}")
+    first = client_for(world.member).get("/feed/?order=activity")
+    cursor = first.context["more_url"].split("before=", 1)[1]
+    more = text_of(client_for(world.member).get(
+        f"/feed/?order=activity&before={cursor}&partial=1"))
+    assert 'name="next" value="/feed/?order=activity"' in more
+    assert "partial" not in more.split('name="next"', 1)[1].split(">", 1)[0]

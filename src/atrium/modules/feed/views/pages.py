@@ -56,6 +56,13 @@ def page_data(request: AuthedRequest, spaces: list[Space] | None = None, *,
     }
 
 
+def page_address(request: AuthedRequest) -> str:
+    """Where forms come back to: this page, without the paging and fragment parameters (a
+    form in items loaded by "load more" returns to the page, not to the fragment)."""
+    kept = {k: v for k, v in request.GET.items() if k not in ("before", "partial", "next")}
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
+
+
 def more_url(request: AuthedRequest, cursor: str | None, **params: str) -> str:
     if not cursor:
         return ""
@@ -81,7 +88,7 @@ def render_feed(request: AuthedRequest, template: str, page: Any, context: dict[
         "items": page.items,
         "more_url": more_url(request, page.next_cursor, **params),
         "emoji": EMOJI,
-        "here": request.get_full_path(),
+        "here": page_address(request),
         "feed_strings": js_strings(),
     })
     if request.GET.get("partial") == "1":
@@ -204,7 +211,7 @@ def search(request: AuthedRequest) -> HttpResponse:
     results = queries.search_posts(request.user, text, limit=50) if text else []
     annotate(results)
     return TemplateResponse(request, "feed/search.html", {
-        "q": text, "items": results, "emoji": EMOJI, "here": request.get_full_path(),
+        "q": text, "items": results, "emoji": EMOJI, "here": page_address(request),
         "feed_data": page_data(request), "feed_strings": js_strings(), "searched": bool(text),
     })
 
@@ -216,6 +223,6 @@ def announcements(request: AuthedRequest) -> HttpResponse:
     found = queries.announcements(request.user)
     annotate(found)
     return TemplateResponse(request, "feed/announcements.html", {
-        "items": found, "emoji": EMOJI, "here": request.get_full_path(),
+        "items": found, "emoji": EMOJI, "here": page_address(request),
         "feed_data": page_data(request), "feed_strings": js_strings(),
     })
