@@ -59,7 +59,7 @@ def page_data(request: AuthedRequest, spaces: list[Space] | None = None, *,
 def page_address(request: AuthedRequest) -> str:
     """Where forms come back to: this page, without the paging and fragment parameters (a
     form in items loaded by "load more" returns to the page, not to the fragment)."""
-    kept = {k: v for k, v in request.GET.items() if k not in ("before", "partial", "next")}
+    kept = {k: str(v) for k, v in request.GET.items() if k not in ("before", "partial", "next")}
     return f"{request.path}?{urlencode(kept)}" if kept else request.path
 
 
