@@ -22,6 +22,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from atrium.kernel.egress import is_public_address
 from atrium.kernel.errors import ActionError, NotFound
 from atrium.notifications.models import PushSubscription
 from atrium.notifications.vapid import allow_insecure_endpoints, b64url_decode
@@ -33,7 +34,9 @@ LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
 
 def address_allowed(address: str) -> bool:
-    """Whether the server may send a push to this IP address."""
+    """Whether the server may send a push to this IP address: the egress gate's rule (IPv4
+    hidden in mapped, NAT64, 6to4 or compatible IPv6 forms is judged as IPv4), loopback only
+    where tests allow insecure endpoints."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
@@ -42,7 +45,7 @@ def address_allowed(address: str) -> bool:
         ip = ip.ipv4_mapped
     if ip.is_loopback:
         return allow_insecure_endpoints()
-    return ip.is_global and not ip.is_multicast
+    return is_public_address(ip)
 
 
 def check_endpoint(endpoint: str) -> str:
