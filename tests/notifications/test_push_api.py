@@ -130,6 +130,9 @@ BAD_ENDPOINTS = [
     "https://169.254.169.254/latest",    # link-local (cloud metadata)
     "https://[::1]/x",                   # IPv6 loopback
     "https://[::ffff:10.0.0.1]/x",       # IPv4-mapped private
+    "https://[64:ff9b::7f00:1]/x",       # loopback behind NAT64
+    "https://[2002:7f00:1::]/x",         # loopback in 6to4
+    "https://[::7f00:1]/x",              # loopback, IPv4-compatible form
     "https://localhost/x",
     "https://intranet/x",                # a single-label name: a local host
     "https://user:pw@push.example.org/x",

@@ -45,7 +45,7 @@ def address_allowed(address: str) -> bool:
         ip = ip.ipv4_mapped
     if ip.is_loopback:
         return allow_insecure_endpoints()
-    return is_public_address(ip)
+    return is_public_address(str(ip))
 
 
 def check_endpoint(endpoint: str) -> str:
