@@ -121,3 +121,15 @@ def test_demo_has_lively_chat(atrium):
     outsider = User.objects.get(email__startswith="aissatou.diallo")
     assert abilities(reader, private)["view"] and not abilities(outsider, private)["view"]
     assert Channel.objects.filter(kind="direct").count() == 2
+
+
+def test_the_demo_has_an_organisation_chart_and_skills(atrium):
+    """Every member of the staff but the owner has a manager, heads of team report to the
+    owner, and the directory's skill facet has something to offer."""
+    code, _out, _err = atrium("demo", "--password", PASSWORD)
+    assert code == 0
+    owner = User.objects.get(role="owner")
+    staff = User.objects.exclude(role="guest").exclude(pk=owner.pk).filter(is_bot=False)
+    assert staff.exists() and not staff.filter(manager__isnull=True).exists()
+    assert owner.reports.count() >= 5
+    assert User.objects.filter(skills__icontains="triage").exists()

@@ -288,3 +288,15 @@ GUEST_SPACES: dict[str, tuple[tuple[str, str], ...]] = {
     "ana.ribeiro": (("Projet dossier patient numérique", "member"),),
     "t.weber": (("Qualité et certification", "reader"),),
 }
+
+
+# Skills by team (the directory's facets), and a few of one's own.
+TEAM_SKILLS: dict[str, str] = {
+    "Direction": "stratégie, gestion de projet, qualité",
+    "Cardiologie": "cardiologie, échocardiographie, ECG",
+    "Urgences": "triage, réanimation, gestes d'urgence",
+    "Pédiatrie": "pédiatrie, néonatalogie, vaccination",
+    "IT": "réseaux, sécurité, Python",
+    "RH / HR": "recrutement, paie, droit du travail",
+    "Communication": "rédaction, réseaux sociaux, vidéo",
+}

@@ -74,6 +74,7 @@ class DemoLoader:
             self._add_everyone(self.people[data.OWNER], self.general)
         for plan in data.SPACES:
             self._create_space(plan)
+        self._organise()
         self._invite_guests()
         self._chat()
         self._feed()
@@ -106,6 +107,23 @@ class DemoLoader:
         self.people[key_of(person)] = do_create_user(
             email=address(person), full_name=f"{person.first} {person.last}", role=role,
             password_hash=self.hashed, language=person.language, **self._profile(index, person))
+
+    def _organise(self) -> None:
+        """Skills by team, and an organisation chart: the first person of each team reports
+        to the owner, the others to the first person of their team."""
+        from atrium.kernel.actions.people import do_update_profile
+
+        owner = self.people[data.OWNER]
+        heads: dict[str, User] = {owner.team: owner} if owner.team else {}
+        for person in data.PEOPLE:
+            user = self.people.get(key_of(person))
+            if user is None or user.manager_id or user.pk == owner.pk:
+                continue
+            head = heads.setdefault(person.team, user)
+            changes: dict[str, Any] = {"manager": owner if head.pk == user.pk else head}
+            if person.team in data.TEAM_SKILLS and not user.skills:
+                changes["skills"] = data.TEAM_SKILLS[person.team]
+            do_update_profile(owner, user, changes)
 
     def staff(self) -> list[User]:
         return [self.people[key_of(p)] for p in data.PEOPLE if key_of(p) in self.people]
