@@ -337,3 +337,43 @@ def test_forms_in_loaded_items_come_back_to_the_page_not_the_fragment(client_for
         f"/feed/?order=activity&before={cursor}&partial=1"))
     assert 'name="next" value="/feed/?order=activity"' in more
     assert "partial" not in more.split('name="next"', 1)[1].split(">", 1)[0]
+
+
+def _queries_for(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _rich_posts(world, count: int) -> None:
+    from atrium.modules.links.actions import do_add_link
+
+    for n in range(count):
+        post = actions.do_create_post(
+            world.member, world.space, body=f"Rich {n} #all",
+            images=[png(f"p{n}.png")] if n % 3 == 0 else (),
+            files=[SimpleUploadedFile(f"f{n}.txt", b"data")] if n % 4 == 0 else (),
+            poll=PollSpec(options=["A", "B"]) if n % 2 == 0 else None)
+        comment = actions.do_comment(world.space_admin, post, body=f"Comment {n}")
+        actions.do_comment(world.member, post, body="Reply", parent=comment)
+        actions.do_react(world.space_admin, post, "👍")
+        do_add_link(world.member, world.space, url=f"https://example.org/{n}", title=f"L{n}")
+
+
+@pytest.mark.parametrize("url", ["/", "/feed/?order=activity", "/s/{slug}/feed/",
+                                 "/feed/tags/all/", "/feed/people/{author}/"])
+def test_feed_page_queries_do_not_grow_with_the_page(client_for, url):
+    """A feed page of 20 rich items (images, files, polls, comments, replies, reactions,
+    other modules' items) costs the same number of queries as a page of 4."""
+    world = make_world()
+    client = client_for(world.member)
+    path = url.format(slug=world.space.slug, author=world.member.pk)
+    _rich_posts(world, 2)
+    client.get(path)  # warm the per-process caches
+    few = _queries_for(client, path)
+    _rich_posts(world, 12)
+    many = _queries_for(client, path)
+    assert many == few, (few, many)
