@@ -16,6 +16,7 @@ from tests.e2e.chat_flows import join_space
 from tests.e2e.conftest import postgres_url
 from tests.e2e.feed_flows import (
     FeedWorld,
+    b64_png,
     comment,
     new_posts_bar,
     open_home,
@@ -236,11 +237,22 @@ def test_mention_suggestions_and_phone_width(browser, world):
     box.press("Enter")
     expect(box).to_have_value(re.compile(r"^Welcome <@\d+> $"))
     box.press_sequentially("to the team")
+    # An image pasted into the text (a screenshot) joins the post's images.
+    box.evaluate(
+        """(box, data) => {
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], "pasted.png", {type: "image/png"}));
+            box.dispatchEvent(new ClipboardEvent("paste",
+                {clipboardData: transfer, bubbles: true, cancelable: true}));
+        }""", b64_png())
+    expect(page.locator("#composer .composer-chosen")).to_contain_text("pasted.png")
     page.locator("#composer select[name=space]").select_option(str(world.space_id))
     with page.expect_navigation():
         page.locator("#composer button[type=submit]").click()
     card = post_card(owner, "to the team")
     expect(card.locator(".post-body .mention")).to_have_text(f"@{MEMBER}")
+    expect(card.locator(".post-gallery img[alt='pasted.png']")).to_be_visible()
     width = page.evaluate("() => document.documentElement.scrollWidth")
     wide = page.evaluate("""() => [...document.querySelectorAll("main *")]
         .filter((e) => e.getBoundingClientRect().right > 376)
