@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,11 +70,6 @@ def comment(tab: Tab, card: Locator, text: str) -> None:
     expect(card.locator(".comment-body").filter(has_text=text)).to_be_visible()
 
 
-def upload_url(tab: Tab) -> str:
-    """The address of the page, for forms and fetches that need it."""
-    return tab.page.url
-
-
 def b64_png() -> str:
     return base64.b64encode(png_bytes()).decode()
 
@@ -84,5 +78,43 @@ def new_posts_bar(tab: Tab) -> Locator:
     return tab.page.locator(".feed-new-bar")
 
 
-def only_digits(text: str) -> re.Pattern[str]:
-    return re.compile(rf"\b{re.escape(text)}\b")
+def seed_feed(tab: Tab, count: int = 20, space: str = "Cardiologie") -> None:
+    """`count` posts in the space called `space`, sent as the composer's form sends them:
+    Markdown with a hashtag, an image every fifth post (the newest among them), a poll every
+    fourth; then three comments on each post."""
+    assert tab.goto("/feed/") == 200
+    tab.page.evaluate(
+        """async ([count, png, name]) => {
+            const form = document.getElementById("composer");
+            const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+            const space = [...form.querySelectorAll("select[name=space] option")]
+                .find((o) => o.textContent === name).value;
+            const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+            for (let i = 0; i < count; i++) {
+                const body = new FormData();
+                body.append("csrfmiddlewaretoken", token);
+                body.append("space", space);
+                body.append("body", `Post ${i}: **the ward's** news of the day, with a longer ` +
+                    `sentence so the card is realistic. #atrium #ward${i % 3}`);
+                if (i % 5 === 4) {
+                    body.append("images", new File([bytes], `photo${i}.png`, {type: "image/png"}));
+                }
+                if (i % 4 === 0) {
+                    body.append("poll_option", "Yes");
+                    body.append("poll_option", "No");
+                }
+                const answer = await fetch("/feed/new/", {
+                    method: "POST", body, headers: {"X-Atrium-Fetch": "1"}});
+                if (!answer.ok) throw new Error(`post ${i}: ${answer.status}`);
+                const url = new DOMParser().parseFromString(await answer.text(), "text/html")
+                    .querySelector("article.post").dataset.url;
+                for (let c = 0; c < 3; c++) {
+                    const comment = new FormData();
+                    comment.append("csrfmiddlewaretoken", token);
+                    comment.append("body", `Comment ${c} on post ${i}: agreed, let us do it.`);
+                    const sent = await fetch(`${url}comment/`, {
+                        method: "POST", body: comment, headers: {"X-Atrium-Fetch": "1"}});
+                    if (!sent.ok) throw new Error(`comment ${c} on ${i}: ${sent.status}`);
+                }
+            }
+        }""", [count, base64.b64encode(png_bytes(size=(800, 600))).decode(), space])

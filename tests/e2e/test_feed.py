@@ -21,6 +21,7 @@ from tests.e2e.feed_flows import (
     new_posts_bar,
     open_home,
     post_card,
+    seed_feed,
     wait_live,
     write_post,
 )
@@ -263,5 +264,25 @@ def test_mention_suggestions_and_phone_width(browser, world):
     page.set_viewport_size({"width": 1280, "height": 900})
     card.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/feed-desktop.png", full_page=False)
+    owner.close()
+    member.close()
+
+
+def test_load_more_appends_the_next_page(browser, world):
+    """Past 20 posts, "load more" appends the older ones in place (no new page) and moves
+    the focus to the first of them."""
+    owner, member, _ = people(browser, world)
+    seed_feed(owner, 21)
+    open_home(member)
+    page = member.page
+    cards = page.locator("#feed-items article.post")
+    expect(cards).to_have_count(20)
+    url = page.url
+    page.locator("[data-more-link]").click()
+    expect(cards).not_to_have_count(20)
+    assert cards.count() > 20
+    assert page.url == url
+    expect(cards.nth(20)).to_be_focused()
+    assert member.console_errors == []
     owner.close()
     member.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.feed_flows import seed_feed
 from tests.e2e.flows import create_space, first_run, open_tab
 from tests.e2e.weight import BUDGET_BYTES, BUDGET_REQUESTS, measure
 
@@ -31,52 +32,6 @@ def test_home_page_budget(browser, fresh_server):
 
 FEED_BUDGET_BYTES = 150 * 1024
 FEED_BUDGET_REQUESTS = 25
-
-
-def seed_feed(tab, count: int = 20) -> None:
-    """`count` posts in the first space offered by the composer, sent as its form sends them:
-    Markdown with a hashtag, an image every fifth post (the newest among them), a poll every
-    fourth; then three comments on each post."""
-    import base64
-
-    from tests.e2e.chat_flows import png_bytes
-
-    assert tab.goto("/feed/") == 200
-    tab.page.evaluate(
-        """async ([count, png]) => {
-            const form = document.getElementById("composer");
-            const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-            const space = [...form.querySelectorAll("select[name=space] option")]
-                .find((o) => o.textContent === "Cardiologie").value;
-            const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
-            for (let i = 0; i < count; i++) {
-                const body = new FormData();
-                body.append("csrfmiddlewaretoken", token);
-                body.append("space", space);
-                body.append("body", `Post ${i}: **the ward's** news of the day, with a longer ` +
-                    `sentence so the card is realistic. #atrium #ward${i % 3}`);
-                if (i % 5 === 4) {
-                    body.append("images", new File([bytes], `photo${i}.png`, {type: "image/png"}));
-                }
-                if (i % 4 === 0) {
-                    body.append("poll_option", "Yes");
-                    body.append("poll_option", "No");
-                }
-                const answer = await fetch("/feed/new/", {
-                    method: "POST", body, headers: {"X-Atrium-Fetch": "1"}});
-                if (!answer.ok) throw new Error(`post ${i}: ${answer.status}`);
-                const url = new DOMParser().parseFromString(await answer.text(), "text/html")
-                    .querySelector("article.post").dataset.url;
-                for (let c = 0; c < 3; c++) {
-                    const comment = new FormData();
-                    comment.append("csrfmiddlewaretoken", token);
-                    comment.append("body", `Comment ${c} on post ${i}: agreed, let us do it.`);
-                    const sent = await fetch(`${url}comment/`, {
-                        method: "POST", body: comment, headers: {"X-Atrium-Fetch": "1"}});
-                    if (!sent.ok) throw new Error(`comment ${c} on ${i}: ${sent.status}`);
-                }
-            }
-        }""", [count, base64.b64encode(png_bytes(size=(800, 600))).decode()])
 
 
 def test_home_feed_with_20_posts_budget(browser, fresh_server):
