@@ -70,11 +70,18 @@ def test_post_with_image_file_and_poll_from_the_composer(client_for):
     image = post.attachments.get(is_image=True)
     assert f'/s/{world.space.slug}/feed/{post.pk}/files/{image.pk}' in page
     assert "notes.txt" in page and 'type="checkbox" name="option"' in page
+    assert f'/s/{world.space.slug}/feed/{post.pk}/files/{image.pk}?s=1024' in page
     served = client.get(f"/s/{world.space.slug}/feed/{post.pk}/files/{image.pk}")
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    thumb = client.get(f"/s/{world.space.slug}/feed/{post.pk}/files/{image.pk}?s=512")
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/webp"
+    assert client.get(f"/s/{world.space.slug}/feed/{post.pk}/files/{image.pk}?s=77") \
+        .status_code == 404
     other = post.attachments.get(is_image=False)
     download = client.get(f"/s/{world.space.slug}/feed/{post.pk}/files/{other.pk}")
     assert download["Content-Type"] == "application/octet-stream"
+    assert client.get(f"/s/{world.space.slug}/feed/{post.pk}/files/{other.pk}?s=512") \
+        .status_code == 404
     assert client_for(world.outsider).get(
         f"/s/{world.space.slug}/feed/{post.pk}/files/{image.pk}").status_code == 404
 

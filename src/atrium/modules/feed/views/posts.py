@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atrium.kernel import previews
 from atrium.kernel.access import access_space_module
 from atrium.kernel.blobstore import UploadTooLarge
-from atrium.kernel.downloads import blob_response
+from atrium.kernel.downloads import POLICY, blob_response
 from atrium.kernel.errors import ActionError, NotFound
 from atrium.kernel.models import Access
 from atrium.kernel.uploads import upload_limit, upload_refused
@@ -44,6 +45,8 @@ from atrium.modules.feed.views.common import (
 from atrium.modules.feed.views.pages import composer_spaces, render_home, render_space
 from atrium.modules.feed.views.present import post_view
 from atrium.web.types import AuthedRequest
+
+THUMBS = (512, 1024)  # a gallery's tiles and a single image
 
 
 def post_in(request: AuthedRequest, space_slug: str, post_id: int) -> Post:
@@ -328,12 +331,25 @@ def report(request: AuthedRequest, space_slug: str, post_id: int) -> HttpRespons
 @feed_view
 def file(request: AuthedRequest, space_slug: str, post_id: int,
          attachment_id: int) -> HttpResponseBase:
-    """An image or a file of a post, to those who may read the post now."""
+    """An image or a file of a post, to those who may read the post now; `?s=512` (or 1024)
+    gives an image's WebP thumbnail, made once and kept in the blob store, so a gallery never
+    loads a camera's full-size photo."""
     attachment, blob = queries.access_attachment(request.user, attachment_id)
     if attachment.post_id != post_id or attachment.post.space.slug != space_slug:
         raise NotFound("attachment")
-    response = blob_response(request, blob, attachment.name,
-                             inline=attachment.is_image)
+    size = int_or_none(request.GET.get("s"))
+    if size is not None:
+        data = previews.thumbnail(blob, size) if attachment.is_image and size in THUMBS \
+            else None
+        if not data:
+            raise NotFound("thumbnail")
+        thumb = HttpResponse(data, content_type="image/webp")
+        thumb["Cache-Control"] = "private, max-age=86400"
+        thumb["X-Content-Type-Options"] = "nosniff"
+        thumb["Content-Security-Policy"] = POLICY
+        thumb["Cross-Origin-Resource-Policy"] = "same-origin"
+        return thumb
+    response = blob_response(request, blob, attachment.name, inline=attachment.is_image)
     if response.status_code in (200, 206, 304):
         response["Cache-Control"] = "private, max-age=3600"
     return response
