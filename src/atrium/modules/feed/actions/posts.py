@@ -227,7 +227,7 @@ def do_edit_post(actor: Any, post: Post, *, body: str) -> Post:
     body = clean_text(body, limit=MAX_POST_CHARS)
     if body == post.body:
         return post
-    if not body.strip() and post.shared_from_id is None and not hasattr_extra(post):
+    if not body.strip() and post.shared_from_id is None and not _has_media(post):
         raise ActionError(_("A post cannot be empty: delete it instead."), code="required",
                           field="body")
     rendered = render_text(editor, body)
@@ -249,7 +249,7 @@ def do_edit_post(actor: Any, post: Post, *, body: str) -> Post:
     return post
 
 
-def hasattr_extra(post: Post) -> bool:
+def _has_media(post: Post) -> bool:
     """Whether the post carries images, files or a poll (it may then have no text)."""
     return Attachment.objects.filter(post=post).exists() or Poll.objects.filter(
         post=post).exists()
