@@ -111,8 +111,10 @@ def test_post_comment_react_and_vote_live(browser, world):
     expect(owners.locator(".post-reactions .reaction-list button[value='🎉'] .reaction-count")
            ).to_have_text("1")
     card.locator(".post-poll label", has_text="Mardi").click()
-    card.locator(".post-poll button[type=submit]").click()
+    card.locator(".post-poll button[type=submit]").press("Enter")
     expect(owners.locator(".poll-option", has_text="Mardi")).to_contain_text("100%")
+    # The answer redraws the poll; the keyboard stays on its button.
+    expect(card.locator(".post-poll button[type=submit]")).to_be_focused()
 
     # The hashtag is a page of its own.
     owners.locator("a[href='/feed/tags/urgences/']").click()

@@ -40,11 +40,27 @@ const partialUrl = (article) => {
   return url.pathname + url.search;
 };
 
-// Someone is busy in this part of a post: an open menu, a focused field, typed text.
+// Someone is busy in this part of a post: an open menu or picker, typed text.
 function busy(region) {
-  if (region.contains(document.activeElement) && document.activeElement !== document.body) return true;
   if (region.querySelector("details[open]")) return true;
   return [...region.querySelectorAll("textarea, input[type=text]")].some((f) => f.value.trim());
+}
+
+// Where the keyboard is, in words that survive a redraw: an element's id, else its form's
+// address and the button's value.
+function focusKey(element) {
+  if (!element || element === document.body) return null;
+  if (element.id) return {id: element.id};
+  const form = element.form || element.closest("form");
+  return form ? {action: form.getAttribute("action") || "", value: element.getAttribute("value")} : null;
+}
+function refocus(scope, key) {
+  if (!key || !scope) return;
+  if (key.id) { document.getElementById(key.id)?.focus(); return; }
+  const action = CSS.escape(key.action);
+  const again = (key.value && scope.querySelector(`form[action="${action}"] button[value="${CSS.escape(key.value)}"]`))
+    || scope.querySelector(`form[action="${action}"] textarea, form[action="${action}"] button`);
+  if (again) again.focus();
 }
 
 // Put the server's new drawing of a post in place, region by region, leaving alone the
@@ -54,18 +70,18 @@ function refreshArticle(article, fresh, force = null) {
   if (!next) return;
   const regions = article.querySelectorAll("[data-live]");
   if (force === true || !busy(article)) {
-    const keep = document.activeElement && article.contains(document.activeElement) ? document.activeElement.id : "";
+    const key = article.contains(document.activeElement) ? focusKey(document.activeElement) : null;
     article.replaceWith(next);
-    if (keep) document.getElementById(keep)?.focus();
+    refocus(next, key);
     return;
   }
   for (const region of regions) {
     const name = region.dataset.live;
     const replacement = next.querySelector(`[data-live="${name}"]`);
     if (!replacement || (busy(region) && region !== force)) continue;
-    const keep = region.contains(document.activeElement) ? document.activeElement.id : "";
+    const key = region.contains(document.activeElement) ? focusKey(document.activeElement) : null;
     region.replaceWith(replacement);
-    if (keep) document.getElementById(keep)?.focus();
+    refocus(replacement, key);
   }
 }
 
@@ -171,14 +187,17 @@ document.addEventListener("submit", async (event) => {
   buttons.forEach((b) => { b.disabled = false; });
   if (answer.ok && typeof answer.body === "string") {
     const region = form.closest("[data-live]");
-    const focusId = document.activeElement && document.activeElement.id;
+    const container = article.parentElement;
+    const key = {action: form.getAttribute("action") || "",
+                 value: event.submitter ? event.submitter.getAttribute("value") : null};
     // The answer replaces what the person acted on, even if it holds their focus.
     if (region) { region.querySelectorAll("textarea").forEach((f) => { f.value = ""; }); }
     const fresh = fragment(answer.body);
     for (const a of postsWithId(article.dataset.post)) {
       refreshArticle(a, fresh.cloneNode(true), a === article ? (region || true) : null);
     }
-    if (focusId) document.getElementById(focusId)?.focus();
+    // Keyboard users keep their place: the same button, else the same form's first field.
+    refocus(container && container.querySelector(`article.post[data-post="${Number(article.dataset.post)}"]`), key);
     return;
   }
   const message = answer.body && answer.body.error ? answer.body.error.message
