@@ -35,6 +35,8 @@ class ContentEntry(models.Model):
             models.Index(fields=["space", "-last_activity_at", "-id"],
                          name="content_space_activity"),
             models.Index(fields=["author", "-created_at", "-id"], name="content_author_recent"),
+            models.Index(fields=["author", "-last_activity_at", "-id"],
+                         name="content_author_activity"),
         ]
 
     def __str__(self) -> str:
