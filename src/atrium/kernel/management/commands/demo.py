@@ -230,11 +230,11 @@ class Command(BaseCommand):
         guests = sum(1 for p in loader.people.values() if p.role == OrgRole.GUEST)
         self.stdout.write(_(
             "Demo loaded in %(seconds).1f s: %(people)d people (%(guests)d guests), "
-            "%(spaces)d spaces, %(links)d links, %(messages)d chat messages, "
+            "%(spaces)d spaces, %(posts)d posts, %(links)d links, %(messages)d chat messages, "
             "%(requests)d pending join requests."
         ) % {"seconds": seconds, "people": len(loader.people), "guests": guests,
              "spaces": len(loader.spaces), "links": loader.counts["links"],
-             "messages": loader.counts["messages"],
+             "messages": loader.counts["messages"], "posts": loader.counts.get("posts", 0),
              "requests": loader.counts["requests"]})
         self.stdout.write(_("Sign in at %(url)s/accounts/login/ as, for example:")
                           % {"url": settings.SITE_URL})
