@@ -11,8 +11,8 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 else:
     os.environ.setdefault("ATRIUM_DATA_DIR", tempfile.mkdtemp(prefix="atrium-test-"))
 
-from atrium.settings import *  # noqa: E402,F403
-from atrium.settings import DATA_DIR, STORAGES  # noqa: E402
+from atrium.settings import *  # noqa: F403
+from atrium.settings import DATA_DIR, STORAGES
 
 STORAGES = {
     **STORAGES,
