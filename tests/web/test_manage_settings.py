@@ -31,7 +31,7 @@ def test_modules_page_shows_each_module_and_its_switch(client_for, world):
     """Each registered module is listed with its description and the button that flips it."""
     admin = client_for(world.org_admin)
     html = admin.get("/manage/modules/").content.decode()
-    assert "Shared bookmarks of a space" in html
+    assert "Bookmarks of a space, with previews" in html
     assert 'action="/manage/modules/links/"' in html and 'name="enabled" value="0"' in html
     admin.post("/manage/modules/links/", {})
     assert 'name="enabled" value="1"' in admin.get("/manage/modules/").content.decode()
