@@ -40,3 +40,14 @@ def test_saved_link_appears_and_leaves_when_deleted(world):
     assert [i.entry.module_id for i in module_items(world.reader)] == ["links"]
     do_delete_link(world.member, link)
     assert module_items(world.reader) == []
+
+
+def test_another_modules_card_says_what_was_done_in_the_readers_language(world, client_for):
+    """The verb is stored in English and marked for translation by the module that published
+    it: a French reader reads « a ajouté un fichier », an English one "added a file"."""
+    do_upload_file(world.member, drive_root(world.space), "plan.txt", io.BytesIO(b"v1"))
+    reader = client_for(world.reader)
+    french = reader.get("/feed/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode()
+    english = reader.get("/feed/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert "a ajouté un fichier" in french and "added a file" not in french
+    assert "added a file" in english

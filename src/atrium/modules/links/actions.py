@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from atrium.kernel import audit, content, events, linkpreview
 from atrium.kernel.abilities import abilities, has_access, is_active_user, module_access
@@ -26,7 +27,7 @@ def _publish(link: Link) -> None:
     if link.space.is_personal:
         return
     content.publish(space=link.space, module_id="links", kind="link", object_id=link.pk,
-                    author=link.author, verb="saved a link", title=link.display_title,
+                    author=link.author, verb=gettext_noop("saved a link"), title=link.display_title,
                     url=link.get_absolute_url(), created_at=link.created_at)
 
 

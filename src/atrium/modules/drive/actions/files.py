@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from atrium.kernel import blobstore, content
 from atrium.kernel.errors import ActionError, Conflict
@@ -123,7 +124,7 @@ def do_upload_file(actor: Any, parent: Node, name: str, fileobj: IO[bytes]) -> N
         version = _add_version(user, node, blob, name=name)
         emit_created(node)
         content.publish(space=parent.space, module_id="drive", kind="file", object_id=node.pk,
-                        author=user, verb="added a file", title=name,
+                        author=user, verb=gettext_noop("added a file"), title=name,
                         url=f"/s/{parent.space.slug}/drive/n/{node.pk}/")
     else:
         node = existing

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from atrium.kernel import content
 from atrium.kernel.abilities import is_active_user
@@ -91,8 +92,9 @@ def excerpt(body: str, length: int = 140) -> str:
 
 
 def publish_post(post: Post) -> None:
+    verb = gettext_noop("shared") if post.shared_from_id else gettext_noop("posted")
     content.publish(space=post.space, module_id=MODULE, kind=ENTRY_KIND, object_id=post.pk,
-                    author=post.author, verb="shared" if post.shared_from_id else "posted",
+                    author=post.author, verb=verb,
                     title=excerpt(post.body, 200), url=post_url(post),
                     created_at=post.created_at)
 

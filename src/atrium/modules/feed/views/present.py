@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
 from atrium.kernel.errors import NotFound
 from atrium.modules.feed import queries
@@ -18,18 +18,13 @@ from atrium.modules.feed.queries import CommentView, ModuleItem, PostView
 from atrium.modules.feed.queries.views import ReactionView
 
 MAX_COMMENTS = 500
-# What other modules say they did (ContentEntry.verb is stored in English), in the reader's
-# language; an unknown verb is shown as stored.
-VERBS = {"added a file": _("added a file"), "saved a link": _("saved a link"),
-         "posted": _("posted"), "shared": _("shared")}
-
-
 def annotate(items: Iterable[Any]) -> None:
     """How many comments each card shows (it offers "show all" only when some are not), and
     what another module's item says it is, translated."""
     for item in items:
         if isinstance(item, ModuleItem):
-            item.verb_label = VERBS.get(item.entry.verb, item.entry.verb)  # type: ignore[attr-defined]
+            # Stored in English, marked with gettext_noop by the module that published it.
+            item.verb_label = gettext(item.entry.verb)  # type: ignore[attr-defined]
         if isinstance(item, PostView):
             item.comments_shown = sum(1 + len(c.replies)  # type: ignore[attr-defined]
                                       for c in item.comments)
