@@ -14,7 +14,8 @@ Syntax:
 Mentions and hashtags inside code (inline or blocks) and inside link texts are text. The
 text is rendered by the kernel's one Markdown renderer and sanitiser first; tokens are then
 found in its text nodes only (never in a tag or an attribute), and the result passes the
-sanitiser's allow-list again, extended with `<span class data-user-id>` and `<a class>`.
+sanitiser's allow-list again, extended with `<span class data-user-id>` and `<a class>`
+(`atrium.kernel.tokens`, shared with chat).
 """
 
 from __future__ import annotations
@@ -23,12 +24,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
-from html.parser import HTMLParser
 from urllib.parse import quote
 
-import nh3
-
-from atrium.kernel.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, render_markdown
+from atrium.kernel.tokens import first_ids, render_with_tokens
 
 MAX_MENTIONS = 50
 MAX_HASHTAGS = 30
@@ -41,10 +39,7 @@ _TOKEN = re.compile(
     r"|(?<![\w#&/])#(?P<tag>" + _HASHTAG_BODY + r")(?![\w])"
 )
 _TAG_NAME = re.compile(r"^" + _HASHTAG_BODY + r"$")
-_TEXT_ONLY = {"code", "pre", "a"}
-_TAGS = ALLOWED_TAGS | {"span"}
-_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "span": {"class", "data-user-id"},
-               "a": {"href", "title", "class", "data-space-id"}}
+_MARKUP = {"span": {"class", "data-user-id"}, "a": {"class", "data-space-id"}}
 
 
 def normalise_tag(name: str) -> str | None:
@@ -60,20 +55,11 @@ def hashtag_url(name: str) -> str:
 
 
 def candidate_user_ids(body: str) -> list[int]:
-    return _first_ids(_USER, body)
+    return first_ids(_USER, body, MAX_MENTIONS)
 
 
 def candidate_space_ids(body: str) -> list[int]:
-    return _first_ids(_SPACE, body)
-
-
-def _first_ids(pattern: re.Pattern[str], body: str) -> list[int]:
-    found: dict[int, None] = {}
-    for match in pattern.finditer(body or ""):
-        found.setdefault(int(match.group(1)), None)
-        if len(found) >= MAX_MENTIONS:
-            break
-    return list(found)
+    return first_ids(_SPACE, body, MAX_MENTIONS)
 
 
 @dataclass
@@ -90,42 +76,14 @@ class Rendered:
     hashtags: list[str] = field(default_factory=list)
 
 
-class _Rewriter(HTMLParser):
+class _Tokens:
+    """What each token becomes, and what was found on the way."""
+
     def __init__(self, people: Mapping[int, str], spaces: Mapping[int, SpaceLabel]) -> None:
-        super().__init__(convert_charrefs=True)
         self.people, self.spaces = people, spaces
-        self.parts: list[str] = []
-        self.text_only = 0
         self.result = Rendered(html="")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts.append(self.get_starttag_text() or "")
-        if tag in _TEXT_ONLY:
-            self.text_only += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts.append(self.get_starttag_text() or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.parts.append(f"</{tag}>")
-        if tag in _TEXT_ONLY and self.text_only:
-            self.text_only -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.text_only:
-            self.parts.append(escape(data, quote=False))
-            return
-        position = 0
-        for match in _TOKEN.finditer(data):
-            replacement = self._token(match)
-            if replacement is None:
-                continue
-            self.parts.append(escape(data[position:match.start()], quote=False))
-            self.parts.append(replacement)
-            position = match.end()
-        self.parts.append(escape(data[position:], quote=False))
-
-    def _token(self, match: re.Match[str]) -> str | None:
+    def token(self, match: re.Match[str]) -> str | None:
         found = self.result
         if match.group("user"):
             user_id = int(match.group("user"))
@@ -158,12 +116,7 @@ def render(body: str, people: Mapping[int, str] | None = None,
            spaces: Mapping[int, SpaceLabel] | None = None) -> Rendered:
     """Safe HTML of `body`, with the mentions of `people` (id → name shown) and `spaces`
     (id → label) and every hashtag made into links."""
-    rewriter = _Rewriter(people or {}, spaces or {})
-    rewriter.feed(render_markdown(body))
-    rewriter.close()
-    result = rewriter.result
-    result.html = nh3.clean(
-        "".join(rewriter.parts), tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow", strip_comments=True,
-    )
-    return result
+    tokens = _Tokens(people or {}, spaces or {})
+    tokens.result.html = render_with_tokens(body, _TOKEN, tokens.token, tags={"span"},
+                                            attributes=_MARKUP)
+    return tokens.result
