@@ -255,3 +255,14 @@ def test_profile_page_as_every_role(client_for, whose):
             assert ("Deactivated" in html) is (whose == "deactivated"), role
             follows = 'name="follow"' in html
             assert follows is (whose == "member" and role != "member"), role
+
+
+def test_recent_activity_says_what_was_done_in_the_viewers_language(client_for):
+    """The stored English verb ("saved a link") reads « a enregistré un lien » in French."""
+    world = make_world()
+    content.publish(space=world.space, module_id="links", kind="link", object_id=9100,
+                    author=world.member, verb="saved a link", title="Guide",
+                    url=f"/s/{world.space.slug}/links/")
+    html = client_for(world.reader).get(f"/people/{world.member.pk}/",
+                                        HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode()
+    assert "a enregistré un lien" in html and "saved a link" not in html
