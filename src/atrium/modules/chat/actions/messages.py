@@ -4,7 +4,6 @@ pins."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from atrium.kernel import audit, blobstore, events, linkpreview
 from atrium.kernel import modules as module_state
 from atrium.kernel.abilities import abilities
+from atrium.kernel.emoji import check_emoji
 from atrium.kernel.errors import ActionError, Forbidden, NotFound
 from atrium.kernel.models import User
 from atrium.modules.chat import mentions
@@ -47,7 +47,6 @@ from atrium.modules.chat.present import message_payload, reaction_summary
 MAX_ATTACHMENTS = 20
 MAX_DISTINCT_REACTIONS = 50
 _LEADING_BLANK_LINES = re.compile(r"^(?:[ \t]*\r?\n)+")
-_SHORT_NAME = re.compile(r"^:[a-z0-9_+-]{1,62}:$")
 
 
 def clean_body(body: str) -> str:
@@ -304,27 +303,6 @@ def message_history(actor: Any, message: Message) -> list[MessageRevision]:
         audit.record("chat.message_history_read", actor=actor, target=message,
                      channel_id=message.channel_id, author_id=message.author_id)
     return list(message.revisions.select_related("replaced_by"))
-
-
-def check_emoji(emoji: str) -> str:
-    """A Unicode emoji (with its modifiers, joiners and flags) or a `:short_name:`."""
-    emoji = (emoji or "").strip()
-    if _SHORT_NAME.match(emoji) or (0 < len(emoji) <= 32 and _is_emoji(emoji)):
-        return emoji
-    raise ActionError(_("Choose an emoji."), code="invalid", field="emoji")
-
-
-def _is_emoji(text: str) -> bool:
-    keycap = "\u20e3" in text
-    symbol = keycap
-    for char in text:
-        point = ord(char)
-        if unicodedata.category(char) == "So" or 0x1F000 <= point <= 0x1FAFF:
-            symbol = True
-        elif not (0x1F3FB <= point <= 0x1F3FF or point in (0x200D, 0xFE0E, 0xFE0F, 0x20E3)
-                  or 0xE0020 <= point <= 0xE007F or (keycap and char in "0123456789#*")):
-            return False
-    return symbol
 
 
 @transaction.atomic
