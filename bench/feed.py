@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -41,6 +40,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import benchdb
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 100.0
@@ -57,28 +58,7 @@ WORDS = ["projet", "réunion", "équipe", "planning", "patient", "service", "gar
 
 
 def setup_django(backend: str, url: str | None, data_dir: str) -> None:
-    os.environ["ATRIUM_DATA_DIR"] = data_dir
-    os.environ.pop("REDIS_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "atrium.settings"
-    if backend == "postgresql":
-        import psycopg
-
-        assert url
-        admin_url = url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as pg:
-            pg.execute("DROP DATABASE IF EXISTS atrium_bench_feed")
-            pg.execute("CREATE DATABASE atrium_bench_feed")
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/atrium_bench_feed"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)  # when a database cache is configured
+    benchdb.setup_django(backend, url, data_dir, "atrium_bench_feed")
 
 
 def make_world(rng: random.Random) -> dict[str, Any]:
